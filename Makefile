@@ -1,0 +1,42 @@
+# Task isolation for Linux 6.12: thin wrapper over scripts/.
+ARCH ?= x86_64
+BENCH_SECONDS ?= 10
+S := scripts
+
+.PHONY: help deps run test tree export build guest selftests bench checkpatch clean
+
+help:
+	@echo "make run        main job: patched kernel, isolated task under load (ARCH=$(ARCH))"
+	@echo "make test       every test (what CI runs); ends with 'N passed, N failed'"
+	@echo "make tree       git tree of the base with the series applied (./linux)"
+	@echo "make export     write ./linux's commits back to patches/"
+	@echo "make build      build vanilla and patched kernels for ARCH"
+	@echo "make selftests  boot the patched ARCH kernel and run the selftests"
+	@echo "make bench      vanilla vs patched interference benchmark (BENCH_SECONDS per generator)"
+	@echo "make checkpatch checkpatch --strict on every patch"
+
+deps:
+	$(S)/deps.sh
+run:
+	$(S)/demo.sh $(ARCH)
+test:
+	$(S)/test-all.sh
+tree: deps
+	$(S)/tree.sh
+export:
+	$(S)/export.sh
+build: deps
+	$(S)/build-kernel.sh $(ARCH) vanilla debug
+	$(S)/build-kernel.sh $(ARCH) patched debug
+guest: deps
+	$(S)/build-guest.sh $(ARCH)
+selftests: deps
+	$(S)/build-kernel.sh $(ARCH) patched debug
+	$(S)/build-guest.sh $(ARCH)
+	$(S)/selftests.sh $(ARCH)
+bench: deps
+	$(S)/bench.sh -s $(BENCH_SECONDS) x86_64 arm64
+checkpatch:
+	$(S)/checkpatch.sh
+clean:
+	rm -rf build

@@ -1,0 +1,646 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Interference benchmark.
+ *
+ * One task pinned to an isolated CPU spins in user mode while a generator
+ * on the housekeeping CPUs does something that, in 6.12, sends work to
+ * every CPU.  Reported per generator:
+ *
+ *  - the growth of every per-CPU row of /proc/interrupts for the isolated
+ *    CPU over the window (isolated_cpu_interrupts is their sum);
+ *  - the spinner's own kernel entries visible to it (getrusage faults and
+ *    context switches) and, when the kernel has task isolation, the breaks
+ *    it reports;
+ *  - a positive control: how many IPIs the generator's side sent toward
+ *    the isolated CPUs, counted by the ipi_send_cpu/ipi_send_cpumask
+ *    tracepoints in a private trace instance, so that a generator that did
+ *    nothing cannot pass as "zero interrupts".
+ *
+ * Generators: idle (none), patch (toggle a tracepoint: jump labels and
+ * static calls, text_poke on x86), vmalloc (thread create/exit: VMAP_STACK
+ * stacks feed the lazy vmalloc purge and its kernel TLB flush), lru
+ * (drop_caches: lru_add_drain_all()), vmstat (stat_refresh:
+ * vmstat_refresh()), all (the four at once).
+ *
+ * Environment failures (not product results) are printed as
+ * "env-failure ..." lines: unexpected clocksource, TSC marked unstable, the
+ * isolated CPU's tick not stopped before the window.
+ *
+ * usage: tibench [-s SECONDS] [-c CPU] [-t TARGETS] [-g GEN,...] [-n]
+ *   -c  CPU the spinner runs on (3); -t  isolated CPUs whose IPIs are
+ *   counted (2-3); -n  do not enable task isolation even if available.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/ipc.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ti_abi.h"
+
+#define TRACING		"/sys/kernel/tracing"
+#define IPI_INST	TRACING "/instances/ti_ipi"
+#define PURGE_INST	TRACING "/instances/ti_purge"
+#define TOGGLE_EVENT	TRACING "/events/signal/signal_deliver/enable"
+#define MAX_ROWS	128
+
+struct irq_row {
+	char name[48];
+	unsigned long long count;
+};
+
+struct irq_snap {
+	int n;
+	struct irq_row row[MAX_ROWS];
+};
+
+struct shared {
+	volatile int ready, stop, done, err;
+	volatile long long loops;
+	struct rusage ru0, ru1;
+	int ti_enabled;		/* 1 isolation enabled, 0 not available, <0 -errno */
+	long long breaks;	/* -1: not available */
+	char ti_msg[128];
+};
+
+static int opt_seconds = 10, opt_cpu = 3, opt_isolate = 1;
+static const char *opt_targets = "2-3";
+static cpu_set_t targets;
+static volatile int gen_stop;
+static int sem_nsems = 1 << 18;
+static unsigned long long gen_ops[4];
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return n;
+}
+
+static void must_write(const char *path, const char *val)
+{
+	int ret = write_file(path, val);
+
+	if (ret) {
+		printf("env-failure reason=\"cannot write '%s' to %s: %s\"\n",
+		       val, path, strerror(-ret));
+		exit(2);
+	}
+}
+
+static void snap_irqs(struct irq_snap *s, int cpu)
+{
+	char *buf = malloc(1 << 20), *line, *save, *p;
+	int fd = open("/proc/interrupts", O_RDONLY), ncpu = 0, col;
+	ssize_t n, tot = 0;
+
+	s->n = 0;
+	if (fd < 0 || !buf) {
+		perror("/proc/interrupts");
+		exit(2);
+	}
+	while ((n = read(fd, buf + tot, (1 << 20) - 1 - tot)) > 0)
+		tot += n;
+	close(fd);
+	buf[tot] = 0;
+
+	line = strtok_r(buf, "\n", &save);
+	for (p = line; (p = strstr(p, "CPU")); p += 3)
+		ncpu++;
+	while ((line = strtok_r(NULL, "\n", &save)) && s->n < MAX_ROWS) {
+		struct irq_row *r = &s->row[s->n];
+		unsigned long long v = 0, val = 0;
+		char *name = line, *end;
+
+		while (isspace(*name))
+			name++;
+		p = strchr(name, ':');
+		if (!p)
+			continue;
+		*p++ = 0;
+		for (col = 0; col < ncpu; col++) {
+			v = strtoull(p, &end, 10);
+			if (end == p)
+				break;
+			if (col == cpu)
+				val = v;
+			p = end;
+		}
+		/* ERR, MIS and the like have one global count, not per CPU. */
+		if (col < ncpu)
+			continue;
+		while (isspace(*p))
+			p++;
+		if (isdigit(name[0])) {
+			char *last = strrchr(p, ' ');
+
+			snprintf(r->name, sizeof(r->name), "irq%s(%s)", name,
+				 last ? last + 1 : p);
+		} else {
+			snprintf(r->name, sizeof(r->name), "%s", name);
+		}
+		r->count = val;
+		s->n++;
+	}
+	free(buf);
+}
+
+/* Sum of entries (kept and overwritten) in all CPU buffers of an instance. */
+static unsigned long long trace_count(const char *inst)
+{
+	unsigned long long sum = 0;
+	char path[256], buf[4096], *p;
+	int cpu;
+
+	for (cpu = 0; cpu < 64; cpu++) {
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/stats", inst, cpu);
+		if (read_file(path, buf, sizeof(buf)) < 0)
+			break;
+		p = strstr(buf, "entries:");
+		if (p)
+			sum += strtoull(p + 8, NULL, 10);
+		p = strstr(buf, "overrun:");
+		if (p)
+			sum += strtoull(p + 8, NULL, 10);
+	}
+	return sum;
+}
+
+/* "callback=do_sync_core+0x0/0x20" -> per-callback counts, printed. */
+static void ipi_callbacks(void)
+{
+	struct { char name[64]; unsigned long n; } cb[32];
+	char line[1024], *p, *e;
+	int ncb = 0, i;
+	FILE *f = fopen(IPI_INST "/trace", "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#' || !(p = strstr(line, "callback=")))
+			continue;
+		p += 9;
+		e = p + strcspn(p, "+ \n");
+		*e = 0;
+		for (i = 0; i < ncb && strcmp(cb[i].name, p); i++)
+			;
+		if (i == ncb) {
+			if (ncb == 32)
+				continue;
+			snprintf(cb[ncb].name, sizeof(cb[ncb].name), "%s", p);
+			cb[ncb++].n = 0;
+		}
+		cb[i].n++;
+	}
+	fclose(f);
+	if (!ncb)
+		return;
+	printf("# ipis by callback:");
+	for (i = 0; i < ncb; i++)
+		printf(" %s=%lu", cb[i].name, cb[i].n);
+	printf("\n");
+}
+
+static void trace_reset(const char *inst)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/trace", inst);
+	must_write(path, "");
+}
+
+static void trace_setup(void)
+{
+	char filter[256];
+	int first = 1, i;
+
+	/*
+	 * All buffer sizes are set here, before any window: a ring-buffer
+	 * resize inside a window would itself send work to every CPU.
+	 */
+	must_write(TRACING "/buffer_size_kb", "512");
+	mkdir(IPI_INST, 0755);
+	mkdir(PURGE_INST, 0755);
+	must_write(IPI_INST "/buffer_size_kb", "2048");
+	must_write(PURGE_INST "/buffer_size_kb", "256");
+
+	/* ipi_send_cpu: "cpu == 2 || cpu == 3" for -t 2-3 */
+	filter[0] = 0;
+	for (i = 0; i < CPU_SETSIZE; i++) {
+		if (!CPU_ISSET(i, &targets))
+			continue;
+		snprintf(filter + strlen(filter), sizeof(filter) - strlen(filter),
+			 "%scpu == %d", first ? "" : " || ", i);
+		first = 0;
+	}
+	must_write(IPI_INST "/events/ipi/ipi_send_cpu/filter", filter);
+	snprintf(filter, sizeof(filter), "cpumask & CPUS{%s}", opt_targets);
+	must_write(IPI_INST "/events/ipi/ipi_send_cpumask/filter", filter);
+	must_write(IPI_INST "/events/ipi/ipi_send_cpu/enable", "1");
+	must_write(IPI_INST "/events/ipi/ipi_send_cpumask/enable", "1");
+	must_write(PURGE_INST "/events/vmalloc/purge_vmap_area_lazy/enable", "1");
+}
+
+static void parse_cpus(const char *list, cpu_set_t *set)
+{
+	char *l = strdup(list), *t, *save;
+
+	CPU_ZERO(set);
+	for (t = strtok_r(l, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int a, b;
+
+		if (sscanf(t, "%d-%d", &a, &b) != 2)
+			b = a = atoi(t);
+		for (; a <= b && a < CPU_SETSIZE; a++)
+			CPU_SET(a, set);
+	}
+	free(l);
+}
+
+static void pin(pid_t pid, const char *list)
+{
+	cpu_set_t set;
+
+	parse_cpus(list, &set);
+	if (sched_setaffinity(pid, sizeof(set), &set)) {
+		printf("env-failure reason=\"sched_setaffinity(%s): %s\"\n", list,
+		       strerror(errno));
+		exit(2);
+	}
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static void *gen_patch(void *arg)
+{
+	while (!gen_stop) {
+		if (write_file(TOGGLE_EVENT, "1") || write_file(TOGGLE_EVENT, "0")) {
+			printf("# patch generator: cannot toggle %s\n", TOGGLE_EVENT);
+			break;
+		}
+		gen_ops[0]++;
+		sleep_ms(10);
+	}
+	return NULL;
+}
+
+static void *thread_nop(void *arg)
+{
+	return NULL;
+}
+
+/*
+ * Two sources of vfree(), so that the lazy purge (and its kernel TLB flush)
+ * runs a few times a second even under TCG: kernel stacks of short-lived
+ * threads (VMAP_STACK, 16 KiB each) and large SysV semaphore arrays, which
+ * ipc/sem.c allocates with kvzalloc() (beyond KMALLOC_MAX_SIZE that is
+ * vmalloc) and frees on IPC_RMID.  lazy_max_pages() is 32 MiB per
+ * fls(num_online_cpus()); the purge count is read from the
+ * purge_vmap_area_lazy tracepoint, not assumed.
+ */
+static void *gen_vmalloc(void *arg)
+{
+	pthread_t th[16];
+	int i, n, id;
+
+	while (!gen_stop) {
+		id = semget(IPC_PRIVATE, sem_nsems, IPC_CREAT | 0600);
+		if (id >= 0)
+			semctl(id, 0, IPC_RMID);
+		for (n = 0; n < 16; n++)
+			if (pthread_create(&th[n], NULL, thread_nop, NULL))
+				break;
+		for (i = 0; i < n; i++)
+			pthread_join(th[i], NULL);
+		gen_ops[1]++;
+	}
+	return NULL;
+}
+
+static void *gen_lru(void *arg)
+{
+	while (!gen_stop) {
+		if (write_file("/proc/sys/vm/drop_caches", "1")) {
+			printf("# lru generator: cannot write drop_caches\n");
+			break;
+		}
+		gen_ops[2]++;
+		sleep_ms(20);
+	}
+	return NULL;
+}
+
+static void *gen_vmstat(void *arg)
+{
+	char buf[64];
+
+	while (!gen_stop) {
+		read_file("/proc/sys/vm/stat_refresh", buf, sizeof(buf));
+		gen_ops[3]++;
+		sleep_ms(20);
+	}
+	return NULL;
+}
+
+static void *(*const gen_fn[4])(void *) = { gen_patch, gen_vmalloc, gen_lru, gen_vmstat };
+static const char *const gen_name[] = { "patch", "vmalloc", "lru", "vmstat" };
+
+/* Generator name -> bit mask of gen_fn[]; "idle" is 0, "all" every one. */
+static int gen_mask(const char *name)
+{
+	int i;
+
+	if (!strcmp(name, "idle"))
+		return 0;
+	if (!strcmp(name, "all"))
+		return 0xf;
+	for (i = 0; i < 4; i++)
+		if (!strcmp(name, gen_name[i]))
+			return 1 << i;
+	return -1;
+}
+
+static void spinner(struct shared *sh)
+{
+	const size_t len = 16 * 4096;
+	char *mem, c[16];
+
+	snprintf(c, sizeof(c), "%d", opt_cpu);
+	pin(0, c);
+	if (sched_getcpu() != opt_cpu) {
+		sh->err = 1;
+		_exit(1);
+	}
+	/*
+	 * Fresh anonymous pages faulted on this CPU sit in its LRU batch: a
+	 * remote lru_add_drain_all() has something to drain here unless the
+	 * kernel quiesced the CPU.  Also dirties this CPU's vmstat counters.
+	 */
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem != MAP_FAILED)
+		memset(mem, 1, len);
+
+	/* Fault the shared page in now, not inside the window's getrusage(). */
+	sh->loops = 0;
+	getrusage(RUSAGE_SELF, &sh->ru0);
+	sh->ti_enabled = opt_isolate ? ti_enable(sh->ti_msg, sizeof(sh->ti_msg)) : 0;
+	__atomic_store_n(&sh->ready, 1, __ATOMIC_RELEASE);
+
+	while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE))
+		sh->loops++;
+
+	getrusage(RUSAGE_SELF, &sh->ru1);
+	sh->breaks = sh->ti_enabled == 1 ? ti_breaks() : -1;
+	ti_disable();
+	__atomic_store_n(&sh->done, 1, __ATOMIC_RELEASE);
+	_exit(0);
+}
+
+/* 1 if /proc/timer_list says the tick of @cpu is stopped, 0 if not, -1 unknown. */
+static int tick_stopped(int cpu)
+{
+	static char buf[1 << 20];
+	char key[32], *p;
+	int fd = open("/proc/timer_list", O_RDONLY);
+	ssize_t n, tot = 0;
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, buf + tot, sizeof(buf) - 1 - tot)) > 0)
+		tot += n;
+	close(fd);
+	buf[tot] = 0;
+	snprintf(key, sizeof(key), "\ncpu: %d\n", cpu);
+	p = strstr(buf, key);
+	if (!p)
+		return -1;
+	p = strstr(p, ".tick_stopped");
+	if (!p)
+		return -1;
+	p = strchr(p, ':');
+	return p ? atoi(p + 1) : -1;
+}
+
+static int dmesg_has(const char *what)
+{
+	int len = klogctl(10, NULL, 0), found = 0;
+	char *buf;
+
+	if (len <= 0)
+		return 0;
+	buf = malloc(len + 1);
+	len = klogctl(3, buf, len);
+	if (len > 0) {
+		buf[len] = 0;
+		found = !!strstr(buf, what);
+	}
+	free(buf);
+	return found;
+}
+
+static int run_one(const char *name, const char *clocksource)
+{
+	struct irq_snap *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	unsigned long long total = 0, ipis, purges;
+	int mask = gen_mask(name), i, j, stopped = 0, envfail = 0, status;
+	unsigned long long ops0[4];
+	pthread_t th[4];
+	struct shared *sh;
+	char breaks[32];
+	pid_t pid;
+
+	if (mask < 0) {
+		printf("# unknown generator '%s'\n", name);
+		return 1;
+	}
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	memset(sh, 0, sizeof(*sh));
+
+	fflush(stdout);
+	pid = fork();
+	if (!pid)
+		spinner(sh);
+	for (i = 0; i < 5000 && !__atomic_load_n(&sh->ready, __ATOMIC_ACQUIRE); i++) {
+		if (sh->err || waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		sleep_ms(1);
+	}
+	if (!sh->ready) {
+		printf("env-failure generator=%s reason=\"spinner did not start on CPU %d\"\n",
+		       name, opt_cpu);
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return 1;
+	}
+	if (sh->ti_enabled < 0)
+		printf("# task isolation: enabling failed: %s (%s)\n",
+		       strerror(-sh->ti_enabled), sh->ti_msg);
+
+	/* Give the tick a chance to stop after the spinner's last syscall. */
+	for (i = 0; i < 30; i++) {
+		sleep_ms(100);
+		stopped = tick_stopped(opt_cpu);
+		if (stopped == 1)
+			break;
+	}
+	printf("# generator=%s cpu=%d seconds=%d clocksource=%s tick_stopped(cpu%d)=%d",
+	       name, opt_cpu, opt_seconds, clocksource, opt_cpu, stopped);
+	for (i = 0; i < CPU_SETSIZE; i++) {
+		if (i != opt_cpu && CPU_ISSET(i, &targets))
+			printf(" tick_stopped(cpu%d)=%d", i, tick_stopped(i));
+	}
+	printf("\n");
+	if (stopped != 1) {
+		printf("env-failure generator=%s reason=\"tick of CPU %d not stopped before the window\"\n",
+		       name, opt_cpu);
+		envfail = 1;
+	}
+
+	trace_reset(IPI_INST);
+	trace_reset(PURGE_INST);
+	memcpy(ops0, gen_ops, sizeof(ops0));
+	snap_irqs(a, opt_cpu);
+
+	gen_stop = 0;
+	for (i = 0; i < 4; i++)
+		if (mask & (1 << i))
+			pthread_create(&th[i], NULL, gen_fn[i], NULL);
+	sleep_ms(opt_seconds * 1000L);
+	gen_stop = 1;
+	for (i = 0; i < 4; i++)
+		if (mask & (1 << i))
+			pthread_join(th[i], NULL);
+
+	snap_irqs(b, opt_cpu);
+	ipis = trace_count(IPI_INST);
+	purges = trace_count(PURGE_INST);
+
+	__atomic_store_n(&sh->stop, 1, __ATOMIC_RELEASE);
+	waitpid(pid, &status, 0);
+
+	printf("# cpu%d interrupts:", opt_cpu);
+	for (i = 0; i < b->n; i++) {
+		unsigned long long before = 0, d;
+
+		for (j = 0; j < a->n; j++)
+			if (!strcmp(a->row[j].name, b->row[i].name))
+				before = a->row[j].count;
+		d = b->row[i].count - before;
+		total += d;
+		if (d)
+			printf(" %s=+%llu", b->row[i].name, d);
+	}
+	printf("%s\n", total ? "" : " none");
+	printf("# spinner: loops=%lld minflt=%ld majflt=%ld nvcsw=%ld nivcsw=%ld\n",
+	       sh->loops, sh->ru1.ru_minflt - sh->ru0.ru_minflt,
+	       sh->ru1.ru_majflt - sh->ru0.ru_majflt,
+	       sh->ru1.ru_nvcsw - sh->ru0.ru_nvcsw, sh->ru1.ru_nivcsw - sh->ru0.ru_nivcsw);
+	ipi_callbacks();
+	printf("# control: ipis_targeted=%llu vmalloc_purges=%llu", ipis, purges);
+	for (i = 0; i < 4; i++)
+		if (mask & (1 << i))
+			printf(" %s_ops=%llu", gen_name[i], gen_ops[i] - ops0[i]);
+	printf("\n");
+
+	if (sh->breaks >= 0)
+		snprintf(breaks, sizeof(breaks), "%lld", sh->breaks);
+	else
+		snprintf(breaks, sizeof(breaks), "na");
+	printf("result generator=%s isolated_cpu_interrupts=%llu isolation_breaks=%s ipis_targeted=%llu seconds=%d env=%s\n",
+	       name, total, breaks, ipis, opt_seconds, envfail ? "fail" : "ok");
+	munmap(sh, sizeof(*sh));
+	free(a);
+	free(b);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char gens[256] = "idle,patch,vmalloc,lru,vmstat,all", cs[64] = "?", *g, *save;
+	int c, fail = 0;
+
+	while ((c = getopt(argc, argv, "s:c:t:g:n")) != -1) {
+		switch (c) {
+		case 's': opt_seconds = atoi(optarg); break;
+		case 'c': opt_cpu = atoi(optarg); break;
+		case 't': opt_targets = optarg; break;
+		case 'g': snprintf(gens, sizeof(gens), "%s", optarg); break;
+		case 'n': opt_isolate = 0; break;
+		default:
+			fprintf(stderr, "usage: tibench [-s SECONDS] [-c CPU] [-t CPULIST] [-g GEN,...] [-n]\n");
+			return 2;
+		}
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	parse_cpus(opt_targets, &targets);
+
+	/* Everything but the spinner stays on the housekeeping CPUs. */
+	pin(0, "0-1");
+
+	if (read_file("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		      cs, sizeof(cs)) > 0)
+		cs[strcspn(cs, "\n")] = 0;
+	printf("# clocksource=%s task_isolation=%s\n", cs, ti_available() ? "yes" : "no");
+#if defined(__x86_64__)
+	if (strcmp(cs, "tsc"))
+		printf("env-failure reason=\"clocksource is %s, not tsc\"\n", cs);
+#endif
+	if (dmesg_has("Marking TSC unstable") || dmesg_has("TSC found unstable"))
+		printf("env-failure reason=\"TSC marked unstable (see dmesg)\"\n");
+
+	/* Room for one large semaphore array: "SEMMSL SEMMNS SEMOPM SEMMNI". */
+	{
+		char sem[64];
+
+		snprintf(sem, sizeof(sem), "%d %d 32 128", sem_nsems, sem_nsems * 2);
+		if (write_file("/proc/sys/kernel/sem", sem))
+			printf("# cannot raise /proc/sys/kernel/sem: vmalloc generator uses threads only\n");
+	}
+	trace_setup();
+	for (g = strtok_r(gens, ",", &save); g; g = strtok_r(NULL, ",", &save))
+		fail |= run_one(g, cs);
+	return fail;
+}

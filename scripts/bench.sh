@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Interference benchmark: boot the vanilla and the patched kernel (same
+# config) for each ARCH, run guest/tibench on each, print the results side
+# by side and one machine-readable line per arch, kernel and generator:
+#
+#   bench <arch> <vanilla|patched> generator=<g> isolated_cpu_interrupts=<n>
+#         isolation_breaks=<n|na> ipis_targeted=<n> seconds=<n>
+#
+# Environment failures (unexpected clocksource, TSC unstable, tick not
+# stopped before a window, a generator that targeted nothing on vanilla)
+# are listed apart as "env-failure" lines and make the exit status 3.
+#
+# usage: bench.sh [-s SECONDS] [-g GENERATORS] ARCH...
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+secs=10
+gens=idle,patch,vmalloc,lru,vmstat,all
+while getopts "s:g:" o; do
+	case $o in
+	s) secs=$OPTARG ;;
+	g) gens=$OPTARG ;;
+	*) die "usage: bench.sh [-s SECONDS] [-g GENERATORS] ARCH..." ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || set -- x86_64 arm64
+
+res=$BUILD/results
+mkdir -p "$res"
+ngen=$(echo "$gens" | tr ',' '\n' | wc -l)
+tmo=$((240 + ngen * (secs + 15)))
+envfail=0
+summary=$res/bench-summary.txt
+: > "$summary"
+: > "$res/env-failures.txt"
+
+for arch in "$@"; do
+	"$TOP/scripts/build-kernel.sh" "$arch" vanilla debug
+	"$TOP/scripts/build-kernel.sh" "$arch" patched debug
+	"$TOP/scripts/build-guest.sh" "$arch"
+	img=$(basename "$(kimage "$arch")")
+	for kind in vanilla patched; do
+		logf=$BUILD/logs/bench-$arch-$kind.log
+		log "bench $arch $kind: ${secs}s per generator ($gens), log $logf"
+		t0=$(date +%s)
+		"$TOP/scripts/run-guest.sh" "$arch" "$BUILD/kernels/$arch-$kind-debug/$img" \
+			"$BUILD/guest/$arch/initramfs.cpio" "$logf" "$tmo" \
+			tibench -s "$secs" -g "$gens" ||
+			die "bench $arch $kind: guest run failed (log: $logf)"
+		log "bench $arch $kind: done in $(( $(date +%s) - t0 ))s"
+		sed -n '/^TI-PAYLOAD-BEGIN/,/^TI-PAYLOAD-END/p' "$logf" > "$res/bench-$arch-$kind.txt"
+		grep '^result ' "$res/bench-$arch-$kind.txt" |
+			sed "s/^result /bench $arch $kind /; s/ env=[a-z]*$//" >> "$summary"
+		while read -r line; do
+			echo "env-failure $arch $kind ${line#env-failure }" >> "$res/env-failures.txt"
+			envfail=1
+		done < <(grep '^env-failure' "$res/bench-$arch-$kind.txt" || true)
+		if [ "$kind" = vanilla ]; then
+			while read -r g n; do
+				[ "$g" = idle ] && continue
+				if [ "$n" -eq 0 ]; then
+					echo "env-failure $arch vanilla generator=$g reason=\"targeted no IPI at the isolated CPUs: the generator is inert\"" >> "$res/env-failures.txt"
+					envfail=1
+				fi
+			done < <(sed -n 's/^result generator=\([a-z]*\) .*ipis_targeted=\([0-9]*\).*/\1 \2/p' "$res/bench-$arch-$kind.txt")
+		fi
+	done
+done
+
+# Side-by-side table.
+printf '\n%-7s %-8s | %-25s | %-25s\n' arch generator "vanilla irqs/breaks/ipis" "patched irqs/breaks/ipis"
+for arch in "$@"; do
+	for g in $(echo "$gens" | tr ',' ' '); do
+		v=$(awk -v a="$arch" -v g="generator=$g" '$2==a && $3=="vanilla" && $4==g {print $5"/"$6"/"$7}' "$summary" | sed 's/[a-z_]*=//g')
+		p=$(awk -v a="$arch" -v g="generator=$g" '$2==a && $3=="patched" && $4==g {print $5"/"$6"/"$7}' "$summary" | sed 's/[a-z_]*=//g')
+		printf '%-7s %-8s | %-25s | %-25s\n' "$arch" "$g" "${v:--}" "${p:--}"
+	done
+done
+echo
+if [ -s "$res/env-failures.txt" ]; then
+	echo "environment failures (not product results):"
+	sort -u "$res/env-failures.txt"
+	rm -f "$res/env-failures.txt"
+fi
+cat "$summary"
+[ $envfail -eq 0 ] || exit 3

@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Write the kernel config for ARCH/KIND/VARIANT to stdout: tinyconfig plus
+# the fragments in configs/, then olddefconfig.  Every line of every
+# fragment must hold in the result; an option Kconfig dropped (a missing
+# dependency, a typo) is an error naming it.
+#
+# usage: config.sh ARCH vanilla|patched debug|off
+# Runs inside $SRC as checked out by checkout.sh (caller holds the lock).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:?usage: config.sh ARCH KIND VARIANT}
+kind=${2:?}
+variant=${3:?}
+C=$TOP/configs
+
+frags=("$C/base.config" "$C/$arch.config" "$C/debug.config" "$C/$arch-debug.config")
+off=()
+case "$kind/$variant" in
+vanilla/debug) ;;
+patched/debug) frags+=("$C/series.config") ;;
+patched/off)
+	off=("$C/series.config")
+	;;
+*) die "unknown kind/variant $kind/$variant (vanilla/debug, patched/debug, patched/off)" ;;
+esac
+
+cfgdir=$TI_CACHE/out/cfg-$arch
+mkdir -p "$cfgdir"
+mk=(make -s -C "$SRC" O="$cfgdir" ARCH="$arch" CROSS_COMPILE="$(cross_compile "$arch")")
+
+all=$cfgdir/fragments.config
+cat "${frags[@]}" > "$all"
+if [ ${#off[@]} -gt 0 ]; then
+	sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/# \1 is not set/p' "${off[@]}" >> "$all"
+fi
+
+"${mk[@]}" tinyconfig >/dev/null
+"$SRC/scripts/kconfig/merge_config.sh" -m -O "$cfgdir" "$cfgdir/.config" "$all" >/dev/null
+"${mk[@]}" olddefconfig >/dev/null
+
+bad=0
+while read -r line; do
+	case "$line" in
+	CONFIG_*=*)
+		opt=${line%%=*}
+		if ! grep -qxF "$line" "$cfgdir/.config"; then
+			got=$(grep -E "^$opt=|^# $opt is not set" "$cfgdir/.config" || echo "absent")
+			echo "error: $opt: requested '${line#*=}', config has '$got' ($arch $kind/$variant)" >&2
+			bad=1
+		fi
+		;;
+	"# CONFIG_"*" is not set")
+		opt=${line#\# }
+		opt=${opt%% *}
+		if grep -q "^$opt=" "$cfgdir/.config"; then
+			echo "error: $opt: requested off, config has '$(grep "^$opt=" "$cfgdir/.config")' ($arch $kind/$variant)" >&2
+			bad=1
+		fi
+		;;
+	esac
+done < "$all"
+[ $bad -eq 0 ] || die "kconfig dropped requested options (see above): fix configs/ or the missing dependency"
+cat "$cfgdir/.config"

@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a kernel under QEMU TCG with isolated CPUs and run one guest payload.
+# The console log is saved as LOG.  Fails (exit 1, reason on stderr) when
+# the guest does not report within the timeout, when the payload fails,
+# or when the console shows a kernel splat.
+#
+# usage: run-guest.sh ARCH IMAGE INITRAMFS LOG TIMEOUT PAYLOAD [ARGS...]
+# Environment: TI_CMDLINE_EXTRA (appended), TI_QEMU_EXTRA (QEMU options),
+# TI_ISOLATION (CPU list, default 2-3).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 6 ] || die "usage: run-guest.sh ARCH IMAGE INITRAMFS LOG TIMEOUT PAYLOAD [ARGS...]"
+arch=$1 image=$2 initrd=$3 logf=$4 tmo=$5 payload=$6
+shift 6
+[ -f "$image" ] || die "no kernel image $image"
+[ -f "$initrd" ] || die "no initramfs $initrd"
+iso=${TI_ISOLATION:-2-3}
+
+cmdline="nohz_full=$iso isolcpus=nohz,domain,managed_irq,$iso rcu_nocbs=$iso irqaffinity=0-1"
+cmdline+=" rcupdate.rcu_cpu_stall_timeout=300 rcupdate.rcu_task_stall_timeout=0 panic=-1 loglevel=5"
+case "$arch" in
+x86_64)
+	need qemu-system-x86_64
+	qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 4 -m 1024)
+	cmdline="console=ttyS0 tsc=reliable mce=ignore_ce $cmdline"
+	;;
+arm64)
+	need qemu-system-aarch64
+	qemu=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -accel tcg,thread=multi -smp 4 -m 1024)
+	cmdline="console=ttyAMA0 $cmdline"
+	;;
+*) die "unknown arch $arch" ;;
+esac
+cmdline+=" ${TI_CMDLINE_EXTRA:-} -- $payload $*"
+
+mkdir -p "$(dirname "$logf")"
+echo "# qemu: ${qemu[*]} ${TI_QEMU_EXTRA:-} -kernel $image -initrd $initrd" > "$logf"
+echo "# cmdline: $cmdline" >> "$logf"
+rc=0
+# shellcheck disable=SC2086
+timeout --foreground -k 5 "$tmo" "${qemu[@]}" ${TI_QEMU_EXTRA:-} -nographic -no-reboot \
+	-kernel "$image" -initrd "$initrd" -append "$cmdline" \
+	</dev/null >> "$logf" 2>&1 || rc=$?
+# The serial console turns \n into \r\n.
+sed -i 's/\r$//' "$logf"
+
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	echo "guest timed out after ${tmo}s (log: $logf)" >&2
+	exit 1
+fi
+if ! grep -q "^TI-PAYLOAD-END " "$logf"; then
+	echo "guest did not report (qemu exit $rc; log: $logf)" >&2
+	exit 1
+fi
+bad=$(grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic|KASAN:|KCSAN:|UBSAN:|INFO: (possible|lockdep|inconsistent|task .* blocked|rcu)|rcu: INFO|hung_task|general protection fault|Unable to handle kernel|Internal error:' "$logf" | head -5 || true)
+if [ -n "$bad" ]; then
+	echo "kernel splat in the console (log: $logf):" >&2
+	echo "$bad" >&2
+	exit 1
+fi
+prc=$(sed -n 's/^TI-PAYLOAD-END .* rc=\([0-9]*\)$/\1/p' "$logf" | tail -1)
+if [ "$prc" != 0 ]; then
+	echo "payload $payload exited $prc (log: $logf)" >&2
+	exit 1
+fi
+exit 0

@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the patched kernel of ARCH and run the task_isolation selftests (or
+# the smoke test while the series has none).  Passes their TAP through and
+# ends with "selftests <arch>: N passed, N failed, N skipped".
+#
+# usage: selftests.sh ARCH     (kernel and guest must be built)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+arch=${1:?usage: selftests.sh ARCH}
+img=$BUILD/kernels/$arch-patched-debug/$(basename "$(kimage "$arch")")
+logf=$BUILD/logs/selftests-$arch.log
+rc=0
+"$TOP/scripts/run-guest.sh" "$arch" "$img" "$BUILD/guest/$arch/initramfs.cpio" \
+	"$logf" "${TI_SELFTEST_TIMEOUT:-900}" selftests || rc=$?
+tap=$(sed -n '/^TI-PAYLOAD-BEGIN/,/^TI-PAYLOAD-END/p' "$logf" | grep -E '^(not )?ok [0-9]+ |^#|^TAP|^[0-9]+\.\.' || true)
+printf '%s\n' "$tap"
+# Per-test lines count; the runner's own "ok N selftests: ..." lines do not
+# (their tests are counted inside), its "not ok" lines do (a program died).
+pass=$(printf '%s\n' "$tap" | grep -E '^ok [0-9]+ ' | grep -v ' selftests: ' | grep -vc '# SKIP' || true)
+skip=$(printf '%s\n' "$tap" | grep -E '^ok [0-9]+ .*# SKIP' | grep -vc ' selftests: ' || true)
+fail=$(printf '%s\n' "$tap" | grep -cE '^not ok [0-9]+ ' || true)
+if [ $rc -ne 0 ] && [ "$fail" -eq 0 ]; then
+	fail=1
+fi
+echo "selftests $arch: $pass passed, $fail failed, $skip skipped (log: $logf)"
+[ "$fail" -eq 0 ] && [ $rc -eq 0 ]

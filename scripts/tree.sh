@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Make the developer tree: a git tree of the base ($TREE, default ./linux) on
+# branch "series" with every patch of patches/series applied as a commit by
+# git am.  The cover letter's subject and blurb become the branch
+# description, from which scripts/export.sh writes it back.
+#
+# An existing tree is reset to the base and re-applied, but only if nothing
+# in it would be lost: uncommitted changes or commits that differ from
+# patches/ stop it (TREE_FORCE=1 discards them).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+need git
+
+tag=$("$TOP/scripts/base.sh")
+
+if [ -d "$TREE/.git" ] && [ "${TREE_FORCE:-0}" != 1 ]; then
+	if ! git -C "$TREE" diff --quiet HEAD 2>/dev/null ||
+	   ! git -C "$TREE" diff --cached --quiet 2>/dev/null; then
+		die "$TREE has uncommitted changes; commit and 'make export' them, or rerun with TREE_FORCE=1 to discard"
+	fi
+	chk=$(mktemp -d)
+	trap 'rm -rf "$chk"' EXIT
+	"$TOP/scripts/export.sh" "$chk" 2>/dev/null ||
+		die "cannot export $TREE to check it; rerun with TREE_FORCE=1 to discard it"
+	if ! diff -rq "$chk" "$PATCHES" >/dev/null; then
+		die "$TREE has commits that differ from patches/; run 'make export' first, or TREE_FORCE=1 to discard them"
+	fi
+fi
+
+if [ ! -d "$TREE/.git" ]; then
+	log "creating $TREE (shares objects with $SRC)"
+	git clone -q --shared --no-checkout "$SRC" "$TREE"
+	git -C "$TREE" config gc.auto 0
+	git -C "$TREE" config core.abbrev 12
+	git -C "$TREE" config user.name "${TI_AUTHOR_NAME:-Task Isolation Developers}"
+	git -C "$TREE" config user.email "${TI_AUTHOR_EMAIL:-task-isolation@localhost}"
+fi
+git -C "$TREE" fetch -q --tags "$SRC"
+git -C "$TREE" am --abort >/dev/null 2>&1 || true
+git -C "$TREE" checkout -q -f -B series "$tag"
+git -C "$TREE" clean -q -fdx
+
+cover=$PATCHES/0000-cover-letter.patch
+if [ -f "$cover" ]; then
+	# Subject without its [PATCH 0/N] prefix, then the blurb: the body up to
+	# the shortlog's first "Author (N):" line.
+	desc=$(awk '
+		/^Subject: / && !subj { sub(/^Subject: (\[[^]]*\] )?/, ""); subj = $0; next }
+		subj && !body && /^$/ { body = 1; next }
+		body && /^[^ ].* \([0-9]+\):$/ { exit }
+		body { buf = buf $0 "\n" }
+		END { sub(/\n+$/, "", buf); printf "%s\n\n%s\n", subj, buf }' "$cover")
+	git -C "$TREE" config branch.series.description "$desc"
+else
+	git -C "$TREE" config --unset branch.series.description || true
+fi
+
+n=0
+while read -r p; do
+	[ -f "$PATCHES/$p" ] || die "patches/series names $p, which does not exist"
+	if ! out=$(git -C "$TREE" am -q --keep-cr "$PATCHES/$p" 2>&1); then
+		files=$(printf '%s\n' "$out" | sed -n 's/^error: patch failed: \(.*\):[0-9]*$/\1/p; s/^error: \(.*\): does not exist in index$/\1/p' | sort -u | tr '\n' ' ')
+		git -C "$TREE" am --abort >/dev/null 2>&1 || true
+		printf '%s\n' "$out" >&2
+		die "patch $p does not apply to $tag: ${files:-see git am output above}"
+	fi
+	n=$((n + 1))
+done < <(series_patches)
+log "$TREE: branch series = $tag + $n patches"
