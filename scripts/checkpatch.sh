@@ -9,7 +9,8 @@ set -euo pipefail
 fail=0 n=0
 while read -r p; do
 	n=$((n + 1))
-	if out=$(cd "$SRC" && perl scripts/checkpatch.pl --strict --no-color --quiet \
+	# spdxcheck.py needs python3-ply and python3-git: use Debian's python3.
+	if out=$(cd "$SRC" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --no-color --quiet \
 			--show-types "$PATCHES/$p" 2>&1); then
 		echo "ok $p"
 	else

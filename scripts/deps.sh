@@ -11,7 +11,7 @@ PKGS=(
 	ccache
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-x86 qemu-system-arm
-	sparse gnuplot-nox
+	sparse gnuplot-nox python3-ply python3-git
 )
 [ $# -gt 0 ] && PKGS+=("$@")
 

@@ -29,8 +29,8 @@ if [ -d "$TREE/.git" ] && [ "${TREE_FORCE:-0}" != 1 ]; then
 fi
 
 if [ ! -d "$TREE/.git" ]; then
-	log "creating $TREE (shares objects with $SRC)"
-	git clone -q --shared --no-checkout "$SRC" "$TREE"
+	log "creating $TREE (objects hard-linked from $SRC)"
+	git clone -q --no-checkout "$SRC" "$TREE"
 	git -C "$TREE" config gc.auto 0
 	git -C "$TREE" config core.abbrev 12
 	git -C "$TREE" config user.name "${TI_AUTHOR_NAME:-Task Isolation Developers}"
