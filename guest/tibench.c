@@ -58,6 +58,8 @@
 #define TRACING		"/sys/kernel/tracing"
 #define IPI_INST	TRACING "/instances/ti_ipi"
 #define PURGE_INST	TRACING "/instances/ti_purge"
+#define DEFER_INST	TRACING "/instances/ti_defer"
+#define DEFER_EVENT	"/events/context_tracking/ct_work_defer"
 #define TOGGLE_EVENT	TRACING "/events/signal/signal_deliver/enable"
 #define MAX_ROWS	128
 
@@ -83,6 +85,8 @@ struct shared {
 static int opt_seconds = 10, opt_cpu = 3, opt_isolate = 1;
 static const char *opt_targets = "2-3";
 static cpu_set_t targets;
+static char ipi_filter[256];
+static int have_defer;
 static volatile int gen_stop;
 static int sem_nsems = 1 << 18;
 static unsigned long long gen_ops[4];
@@ -203,8 +207,8 @@ static unsigned long long trace_count(const char *inst)
 	return sum;
 }
 
-/* "callback=do_sync_core+0x0/0x20" -> per-callback counts, printed. */
-static void ipi_callbacks(void)
+/* "callsite=on_each_cpu_cond_mask+0x20/0x40" -> counts per sending function. */
+static void ipi_callsites(void)
 {
 	struct { char name[64]; unsigned long n; } cb[32];
 	char line[1024], *p, *e;
@@ -214,7 +218,7 @@ static void ipi_callbacks(void)
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		if (line[0] == '#' || !(p = strstr(line, "callback=")))
+		if (line[0] == '#' || !(p = strstr(line, "callsite=")))
 			continue;
 		p += 9;
 		e = p + strcspn(p, "+ \n");
@@ -232,7 +236,7 @@ static void ipi_callbacks(void)
 	fclose(f);
 	if (!ncb)
 		return;
-	printf("# ipis by callback:");
+	printf("# ipis by callsite:");
 	for (i = 0; i < ncb; i++)
 		printf(" %s=%lu", cb[i].name, cb[i].n);
 	printf("\n");
@@ -271,11 +275,21 @@ static void trace_setup(void)
 		first = 0;
 	}
 	must_write(IPI_INST "/events/ipi/ipi_send_cpu/filter", filter);
+	snprintf(ipi_filter, sizeof(ipi_filter), "%s", filter);
 	snprintf(filter, sizeof(filter), "cpumask & CPUS{%s}", opt_targets);
 	must_write(IPI_INST "/events/ipi/ipi_send_cpumask/filter", filter);
 	must_write(IPI_INST "/events/ipi/ipi_send_cpu/enable", "1");
 	must_write(IPI_INST "/events/ipi/ipi_send_cpumask/enable", "1");
 	must_write(PURGE_INST "/events/vmalloc/purge_vmap_area_lazy/enable", "1");
+
+	/* Work deferred to the isolated CPUs instead of an IPI (patched kernels). */
+	if (!access(TRACING DEFER_EVENT, F_OK)) {
+		mkdir(DEFER_INST, 0755);
+		must_write(DEFER_INST "/buffer_size_kb", "256");
+		must_write(DEFER_INST DEFER_EVENT "/filter", ipi_filter);
+		must_write(DEFER_INST DEFER_EVENT "/enable", "1");
+		have_defer = 1;
+	}
 }
 
 static void parse_cpus(const char *list, cpu_set_t *set)
@@ -484,12 +498,12 @@ static int dmesg_has(const char *what)
 static int run_one(const char *name, const char *clocksource)
 {
 	struct irq_snap *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
-	unsigned long long total = 0, ipis, purges;
+	unsigned long long total = 0, ipis, purges, deferred = 0;
 	int mask = gen_mask(name), i, j, stopped = 0, envfail = 0, status;
 	unsigned long long ops0[4];
 	pthread_t th[4];
 	struct shared *sh;
-	char breaks[32];
+	char breaks[32], dstr[32];
 	pid_t pid;
 
 	if (mask < 0) {
@@ -541,6 +555,8 @@ static int run_one(const char *name, const char *clocksource)
 
 	trace_reset(IPI_INST);
 	trace_reset(PURGE_INST);
+	if (have_defer)
+		trace_reset(DEFER_INST);
 	memcpy(ops0, gen_ops, sizeof(ops0));
 	snap_irqs(a, opt_cpu);
 
@@ -557,6 +573,8 @@ static int run_one(const char *name, const char *clocksource)
 	snap_irqs(b, opt_cpu);
 	ipis = trace_count(IPI_INST);
 	purges = trace_count(PURGE_INST);
+	if (have_defer)
+		deferred = trace_count(DEFER_INST);
 
 	__atomic_store_n(&sh->stop, 1, __ATOMIC_RELEASE);
 	waitpid(pid, &status, 0);
@@ -578,8 +596,14 @@ static int run_one(const char *name, const char *clocksource)
 	       sh->loops, sh->ru1.ru_minflt - sh->ru0.ru_minflt,
 	       sh->ru1.ru_majflt - sh->ru0.ru_majflt,
 	       sh->ru1.ru_nvcsw - sh->ru0.ru_nvcsw, sh->ru1.ru_nivcsw - sh->ru0.ru_nivcsw);
-	ipi_callbacks();
-	printf("# control: ipis_targeted=%llu vmalloc_purges=%llu", ipis, purges);
+	ipi_callsites();
+	/* Deferrals coalesce per CPU until its next entry: 0->1 transitions. */
+	if (have_defer)
+		snprintf(dstr, sizeof(dstr), "%llu", deferred);
+	else
+		snprintf(dstr, sizeof(dstr), "na");
+	printf("# control: ipis_targeted=%llu deferred=%s vmalloc_purges=%llu", ipis, dstr,
+	       purges);
 	for (i = 0; i < 4; i++)
 		if (mask & (1 << i))
 			printf(" %s_ops=%llu", gen_name[i], gen_ops[i] - ops0[i]);

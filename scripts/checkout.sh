@@ -5,12 +5,14 @@
 # index (git apply --cached), so the worktree is only touched where it
 # differs and incremental builds stay incremental.  Prints the commit.
 #
-# usage: checkout.sh vanilla|patched
+# usage: checkout.sh vanilla|patched|broken
+# "broken" is the series plus tests/break-checkpoint.patch, a deliberately
+# broken checkpoint that the debug check must catch.
 # The caller holds $TI_CACHE/src.lock (see build-kernel.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kind=${1:?usage: checkout.sh vanilla\|patched}
+kind=${1:?usage: checkout.sh vanilla\|patched\|broken}
 tag=$("$TOP/scripts/base.sh")
 cd "$SRC"
 
@@ -18,7 +20,7 @@ case "$kind" in
 vanilla)
 	commit=$(git rev-parse "$tag^{commit}")
 	;;
-patched)
+patched|broken)
 	idx=$(mktemp)
 	trap 'rm -f "$idx"' EXIT
 	export GIT_INDEX_FILE=$idx
@@ -31,6 +33,10 @@ patched)
 			die "patch $p does not apply to $tag: ${files:-see the git apply output above}"
 		fi
 	done < <(series_patches)
+	if [ "$kind" = broken ]; then
+		git apply --cached "$TOP/tests/break-checkpoint.patch" ||
+			die "tests/break-checkpoint.patch does not apply to the series"
+	fi
 	tree=$(git write-tree)
 	unset GIT_INDEX_FILE
 	commit=$(GIT_AUTHOR_NAME=tooling GIT_AUTHOR_EMAIL=tooling@localhost \
@@ -38,7 +44,7 @@ patched)
 		git commit-tree "$tree" -p "$tag" -m "series applied")
 	;;
 *)
-	die "usage: checkout.sh vanilla|patched"
+	die "usage: checkout.sh vanilla|patched|broken"
 	;;
 esac
 

@@ -19,7 +19,7 @@ frags=("$C/base.config" "$C/$arch.config" "$C/debug.config" "$C/$arch-debug.conf
 off=()
 case "$kind/$variant" in
 vanilla/debug) ;;
-patched/debug) frags+=("$C/series.config") ;;
+patched/debug|broken/debug) frags+=("$C/series.config") ;;
 patched/off)
 	off=("$C/series.config")
 	;;

@@ -85,6 +85,14 @@ for arch in x86_64 arm64; do
 	else
 		skip_fail "selftests $arch" "guest $arch"
 	fi
+	if [ "$arch" = x86_64 ] && has_options; then
+		if [ -n "${ok["guest $arch"]:-}" ]; then
+			step "debug check catches a broken checkpoint ($arch)" \
+				"$S/prove-debug-check.sh" "$arch"
+		else
+			skip_fail "debug check catches a broken checkpoint ($arch)" "guest $arch"
+		fi
+	fi
 done
 
 if [ -n "${ok["guest x86_64"]:-}" ] && [ -n "${ok["guest arm64"]:-}" ] &&
