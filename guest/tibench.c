@@ -26,9 +26,16 @@
  * "env-failure ..." lines: unexpected clocksource, TSC marked unstable, the
  * isolated CPU's tick not stopped before the window.
  *
- * usage: tibench [-s SECONDS] [-c CPU] [-t TARGETS] [-g GEN,...] [-n]
+ * The spinner runs SCHED_FIFO by default, with RT throttling off (-P other
+ * for SCHED_OTHER): in 6.12 a CPU running a fair task is visited about
+ * once a second by the fair deadline server's replenishment (dl_task_timer()
+ * sends a reschedule IPI and the tick is kicked), a source of its own that
+ * would blur every generator's figure.
+ *
+ * usage: tibench [-s SECONDS] [-c CPU] [-t TARGETS] [-g GEN,...] [-P POLICY] [-n]
  *   -c  CPU the spinner runs on (3); -t  isolated CPUs whose IPIs are
- *   counted (2-3); -n  do not enable task isolation even if available.
+ *   counted (2-3); -P fifo|other; -n  do not enable task isolation even if
+ *   available.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -82,7 +89,7 @@ struct shared {
 	char ti_msg[128];
 };
 
-static int opt_seconds = 10, opt_cpu = 3, opt_isolate = 1;
+static int opt_seconds = 10, opt_cpu = 3, opt_isolate = 1, opt_fifo = 1;
 static const char *opt_targets = "2-3";
 static cpu_set_t targets;
 static char ipi_filter[256];
@@ -424,6 +431,14 @@ static void spinner(struct shared *sh)
 
 	snprintf(c, sizeof(c), "%d", opt_cpu);
 	pin(0, c);
+	if (opt_fifo) {
+		struct sched_param sp = { .sched_priority = 1 };
+
+		if (sched_setscheduler(0, SCHED_FIFO, &sp)) {
+			sh->err = 1;
+			_exit(1);
+		}
+	}
 	if (sched_getcpu() != opt_cpu) {
 		sh->err = 1;
 		_exit(1);
@@ -626,15 +641,16 @@ int main(int argc, char **argv)
 	char gens[256] = "idle,patch,vmalloc,lru,vmstat,all", cs[64] = "?", *g, *save;
 	int c, fail = 0;
 
-	while ((c = getopt(argc, argv, "s:c:t:g:n")) != -1) {
+	while ((c = getopt(argc, argv, "s:c:t:g:P:n")) != -1) {
 		switch (c) {
 		case 's': opt_seconds = atoi(optarg); break;
 		case 'c': opt_cpu = atoi(optarg); break;
 		case 't': opt_targets = optarg; break;
 		case 'g': snprintf(gens, sizeof(gens), "%s", optarg); break;
 		case 'n': opt_isolate = 0; break;
+		case 'P': opt_fifo = !strcmp(optarg, "fifo"); break;
 		default:
-			fprintf(stderr, "usage: tibench [-s SECONDS] [-c CPU] [-t CPULIST] [-g GEN,...] [-n]\n");
+			fprintf(stderr, "usage: tibench [-s SECONDS] [-c CPU] [-t CPULIST] [-g GEN,...] [-P fifo|other] [-n]\n");
 			return 2;
 		}
 	}
@@ -647,7 +663,10 @@ int main(int argc, char **argv)
 	if (read_file("/sys/devices/system/clocksource/clocksource0/current_clocksource",
 		      cs, sizeof(cs)) > 0)
 		cs[strcspn(cs, "\n")] = 0;
-	printf("# clocksource=%s task_isolation=%s\n", cs, ti_available() ? "yes" : "no");
+	printf("# clocksource=%s task_isolation=%s spinner=%s\n", cs,
+	       ti_available() ? "yes" : "no", opt_fifo ? "SCHED_FIFO" : "SCHED_OTHER");
+	if (opt_fifo && write_file("/proc/sys/kernel/sched_rt_runtime_us", "-1"))
+		printf("env-failure reason=\"cannot disable RT throttling\"\n");
 #if defined(__x86_64__)
 	if (strcmp(cs, "tsc"))
 		printf("env-failure reason=\"clocksource is %s, not tsc\"\n", cs);

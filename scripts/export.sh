@@ -45,6 +45,31 @@ if [ "$n" -gt 0 ]; then
 		"$tmp/0000-cover-letter.patch"
 fi
 
+# Cc each patch to what scripts/get_maintainer.pl names for it, read from
+# the tree's own MAINTAINERS (which the series may extend); the cover
+# letter to all of them.
+all_cc=$(mktemp)
+for f in "$tmp"/*.patch; do
+	[ -e "$f" ] || continue
+	[ "$(basename "$f")" = 0000-cover-letter.patch ] && continue
+	(cd "$TREE" && perl scripts/get_maintainer.pl --no-rolestats --no-git \
+		--no-git-fallback "$f" 2>/dev/null) > "$f.cc" || true
+	cat "$f.cc" >> "$all_cc"
+done
+for f in "$tmp"/*.patch; do
+	[ -e "$f" ] || continue
+	if [ "$(basename "$f")" = 0000-cover-letter.patch ]; then
+		cc=$(awk '!seen[$0]++' "$all_cc" | paste -sd, - | sed 's/,/, /g')
+	else
+		cc=$(paste -sd, - < "$f.cc" | sed 's/,/, /g')
+		rm -f "$f.cc"
+	fi
+	[ -n "$cc" ] || continue
+	awk -v cc="Cc: $cc" '!done && /^$/ { print cc; done = 1 } { print }' "$f" > "$f.new"
+	mv "$f.new" "$f"
+done
+rm -f "$all_cc"
+
 mkdir -p "$out"
 find "$out" -maxdepth 1 -name '*.patch' -delete
 {

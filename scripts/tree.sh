@@ -46,7 +46,9 @@ if [ -f "$cover" ]; then
 	# Subject without its [PATCH 0/N] prefix, then the blurb: the body up to
 	# the shortlog's first "Author (N):" line.
 	desc=$(awk '
-		/^Subject: / && !subj { sub(/^Subject: (\[[^]]*\] )?/, ""); subj = $0; next }
+		/^Subject: / && !subj { sub(/^Subject: (\[[^]]*\] )?/, ""); subj = $0; insubj = 1; next }
+		insubj && /^ / { subj = subj $0; next }
+		{ insubj = 0 }
 		subj && !body && /^$/ { body = 1; next }
 		body && /^[^ ].* \([0-9]+\):$/ { exit }
 		body { buf = buf $0 "\n" }
