@@ -59,7 +59,9 @@ for arch in "$@"; do
 		done < <(grep '^env-failure' "$res/bench-$arch-$kind.txt" || true)
 		if [ "$kind" = vanilla ]; then
 			while read -r g n; do
-				[ "$g" = idle ] && continue
+				# vmalloc: arm64 flushes with broadcast TLBI, no IPI;
+				# its control is the purge count, checked in the guest.
+				[ "$g" = idle ] || [ "$g" = vmalloc ] && continue
 				if [ "$n" -eq 0 ]; then
 					echo "env-failure $arch vanilla generator=$g reason=\"targeted no IPI at the isolated CPUs: the generator is inert\"" >> "$res/env-failures.txt"
 					envfail=1

@@ -6,7 +6,7 @@
 # booted on both arches and a short benchmark with vanilla as reference.
 # Ends with "N passed, N failed".
 #
-# usage: test-all.sh   (BENCH_SECONDS, default 3, sets the benchmark window)
+# usage: test-all.sh   (BENCH_SECONDS, default 5, sets the benchmark window)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 S=$TOP/scripts
@@ -97,7 +97,7 @@ done
 
 if [ -n "${ok["guest x86_64"]:-}" ] && [ -n "${ok["guest arm64"]:-}" ] &&
    [ -n "${ok["build x86_64 vanilla"]:-}" ] && [ -n "${ok["build arm64 vanilla"]:-}" ]; then
-	step "benchmark (short, vanilla reference)" "$S/bench.sh" -s "${BENCH_SECONDS:-3}" x86_64 arm64
+	step "benchmark (short, vanilla reference)" "$S/bench.sh" -s "${BENCH_SECONDS:-5}" x86_64 arm64
 else
 	skip_fail "benchmark (short, vanilla reference)" "a build"
 fi
