@@ -7,7 +7,8 @@
 #
 # usage: run-guest.sh ARCH IMAGE INITRAMFS LOG TIMEOUT PAYLOAD [ARGS...]
 # Environment: TI_CMDLINE_EXTRA (appended), TI_QEMU_EXTRA (QEMU options),
-# TI_ISOLATION (CPU list, default 2-3).
+# TI_ISOLATION (CPU list, default 2-3), TI_ACCEL (default tcg,thread=multi;
+# -icount needs tcg,thread=single).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -17,18 +18,19 @@ shift 6
 [ -f "$image" ] || die "no kernel image $image"
 [ -f "$initrd" ] || die "no initramfs $initrd"
 iso=${TI_ISOLATION:-2-3}
+accel=${TI_ACCEL:-tcg,thread=multi}
 
 cmdline="nohz_full=$iso isolcpus=nohz,domain,managed_irq,$iso rcu_nocbs=$iso irqaffinity=0-1"
 cmdline+=" rcupdate.rcu_cpu_stall_timeout=300 rcupdate.rcu_task_stall_timeout=0 panic=-1 loglevel=5"
 case "$arch" in
 x86_64)
 	need qemu-system-x86_64
-	qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 4 -m 1024)
+	qemu=(qemu-system-x86_64 -accel "$accel" -cpu max -smp 4 -m 1024)
 	cmdline="console=ttyS0 tsc=reliable mce=ignore_ce $cmdline"
 	;;
 arm64)
 	need qemu-system-aarch64
-	qemu=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -accel tcg,thread=multi -smp 4 -m 1024)
+	qemu=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -accel "$accel" -smp 4 -m 1024)
 	cmdline="console=ttyAMA0 $cmdline"
 	;;
 *) die "unknown arch $arch" ;;
