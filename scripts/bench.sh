@@ -35,6 +35,7 @@ envfail=0
 summary=$res/bench-summary.txt
 : > "$summary"
 : > "$res/env-failures.txt"
+: > "$res/bench-controls.txt"
 
 for arch in "$@"; do
 	"$TOP/scripts/build-kernel.sh" "$arch" vanilla debug
@@ -53,6 +54,13 @@ for arch in "$@"; do
 		sed -n '/^TI-PAYLOAD-BEGIN/,/^TI-PAYLOAD-END/p' "$logf" > "$res/bench-$arch-$kind.txt"
 		grep '^result ' "$res/bench-$arch-$kind.txt" |
 			sed "s/^result /bench $arch $kind /; s/ env=[a-z]*$//" >> "$summary"
+		# The positive controls that are not in the bench line.
+		awk -v a="$arch" -v k="$kind" '
+			/^# control:/ { d = $0; sub(/.*deferred=/, "", d); sub(/ .*/, "", d)
+					p = $0; sub(/.*vmalloc_purges=/, "", p); sub(/ .*/, "", p) }
+			/^result / { g = $2; sub(/generator=/, "", g)
+				     printf "control %s %s generator=%s deferred=%s vmalloc_purges=%s\n", a, k, g, d, p }' \
+			"$res/bench-$arch-$kind.txt" >> "$res/bench-controls.txt"
 		while read -r line; do
 			echo "env-failure $arch $kind ${line#env-failure }" >> "$res/env-failures.txt"
 			envfail=1
@@ -86,5 +94,8 @@ if [ -s "$res/env-failures.txt" ]; then
 	sort -u "$res/env-failures.txt"
 	rm -f "$res/env-failures.txt"
 fi
+"$TOP/scripts/bench-table.sh" "$summary" > "$res/bench-table.md"
+"$TOP/scripts/bench-plot.sh" "$summary" "$res/bench.png" ||
+	log "no picture (gnuplot failed); the figures are in $summary"
 cat "$summary"
 [ $envfail -eq 0 ] || exit 3
