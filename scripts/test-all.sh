@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Every test of the project, in order: the series applies and round-trips,
 # checkpatch, vanilla and patched builds of both arches (objtool diff on
-# x86_64, options-off builds once the series has options), the selftests
-# booted on both arches and a short benchmark with vanilla as reference.
+# x86_64, sparse on the series' files, options-off builds once the series
+# has options), the selftests booted on both arches, the negative control
+# of the debug check, and a short benchmark with vanilla as reference.
 # Ends with "N passed, N failed".
 #
 # usage: test-all.sh   (BENCH_SECONDS, default 5, sets the benchmark window)
@@ -74,6 +75,11 @@ for arch in x86_64 arm64; do
 		else
 			skip_fail "objtool $arch: no new warnings" "a build"
 		fi
+	fi
+	if [ -n "${ok["build $arch vanilla"]:-}" ] && [ -n "${ok["build $arch patched"]:-}" ]; then
+		step "sparse $arch: no new warnings in the series' files" "$S/sparse.sh" "$arch"
+	else
+		skip_fail "sparse $arch: no new warnings in the series' files" "a build"
 	fi
 	if [ -n "${ok["build $arch patched"]:-}" ]; then
 		step "guest $arch" "$S/build-guest.sh" "$arch"

@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run sparse (make C=2) on every C file the series touches that ARCH
+# builds, in the patched object tree.  Fails on any sparse warning in those
+# files that the same files do not have in the vanilla tree.
+#
+# usage: sparse.sh ARCH
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+need sparse
+arch=${1:?usage: sparse.sh ARCH}
+cross=$(cross_compile "$arch")
+out=$BUILD/logs/sparse-$arch
+mkdir -p "$out"
+
+exec 9>"$TI_CACHE/src.lock"
+flock 9
+tag=$("$TOP/scripts/base.sh")
+run() {	# kind -> sparse output of the series' .c files on stdout
+	local kind=$1 O=$TI_CACHE/out/$arch-$1-debug objs=()
+	local commit
+	commit=$("$TOP/scripts/checkout.sh" patched)
+	mapfile -t files < <(git -C "$SRC" diff --name-only "$tag" "$commit" -- '*.c' | grep -v '^tools/' || true)
+	"$TOP/scripts/checkout.sh" "$kind" >/dev/null
+	for f in "${files[@]}"; do
+		[ -f "$SRC/$f" ] && [ -f "$O/${f%.c}.o" ] && objs+=("${f%.c}.o")
+	done
+	[ ${#objs[@]} -gt 0 ] || return 0
+	make -s -C "$SRC" O="$O" ARCH="$arch" CROSS_COMPILE="$cross" C=2 \
+		CC="ccache ${cross}gcc" "${objs[@]}" 2>&1 | grep -E 'warning|error' |
+		sed -e 's/:[0-9]*:[0-9]*:/:/' | sort -u || true
+}
+run vanilla > "$out/vanilla.txt"
+run patched > "$out/patched.txt"
+new=$(comm -13 "$out/vanilla.txt" "$out/patched.txt")
+echo "sparse $arch: $(wc -l < "$out/vanilla.txt") warnings on vanilla, $(wc -l < "$out/patched.txt") patched in the series' files"
+if [ -n "$new" ]; then
+	printf '%s\n' "$new" | sed 's/^/    /'
+	exit 1
+fi
