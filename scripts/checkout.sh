@@ -7,7 +7,8 @@
 #
 # usage: checkout.sh vanilla|patched|broken
 # "broken" is the series plus tests/break-checkpoint.patch, a deliberately
-# broken checkpoint that the debug check must catch.
+# broken checkpoint that the debug check must catch.  TI_SERIES_PREFIX=N
+# applies only the first N patches.
 # The caller holds $TI_CACHE/src.lock (see build-kernel.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -32,7 +33,7 @@ patched|broken)
 			printf '%s\n' "$out" >&2
 			die "patch $p does not apply to $tag: ${files:-see the git apply output above}"
 		fi
-	done < <(series_patches)
+	done < <(series_patches | head -n "${TI_SERIES_PREFIX:-100000}")
 	if [ "$kind" = broken ]; then
 		git apply --cached "$TOP/tests/break-checkpoint.patch" ||
 			die "tests/break-checkpoint.patch does not apply to the series"
