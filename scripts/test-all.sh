@@ -50,7 +50,8 @@ roundtrip_apply() {
 roundtrip_export() {
 	TREE=$BUILD/roundtrip/tree "$S/export.sh" "$BUILD/roundtrip/export" &&
 		diff -r "$BUILD/roundtrip/export" "$PATCHES" &&
-		echo "export of the applied series is byte-identical to patches/"
+		echo "export of the applied series is byte-identical to patches/" &&
+		rm -rf "$BUILD/roundtrip"
 }
 
 has_options() {
