@@ -87,7 +87,7 @@ struct shared {
 	volatile long long loops;
 	struct rusage ru0, ru1;
 	int ti_enabled;		/* 1 isolation enabled, 0 not available, <0 -errno */
-	long long breaks;	/* -1: not available */
+	struct ti_counts tic;	/* breaks, counted by the spinner's handler */
 	char ti_msg[128];
 };
 
@@ -457,15 +457,19 @@ static void spinner(struct shared *sh)
 	/* Fault the shared page in now, not inside the window's getrusage(). */
 	sh->loops = 0;
 	getrusage(RUSAGE_SELF, &sh->ru0);
+	ti_counts = &sh->tic;
 	sh->ti_enabled = opt_isolate ? ti_enable(sh->ti_msg, sizeof(sh->ti_msg)) : 0;
 	__atomic_store_n(&sh->ready, 1, __ATOMIC_RELEASE);
 
-	while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE))
+	while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE)) {
 		sh->loops++;
+		ti_poll();
+	}
 
+	/* Off first: getrusage() would be a break. */
+	if (sh->ti_enabled == 1)
+		ti_disable();
 	getrusage(RUSAGE_SELF, &sh->ru1);
-	sh->breaks = sh->ti_enabled == 1 ? ti_breaks() : -1;
-	ti_disable();
 	__atomic_store_n(&sh->done, 1, __ATOMIC_RELEASE);
 	_exit(0);
 }
@@ -521,6 +525,7 @@ static int run_one(const char *name, const char *clocksource)
 	pthread_t th[4];
 	struct shared *sh;
 	char breaks[32], dstr[32];
+	struct ti_counts tic0, tic1;
 	pid_t pid;
 
 	if (mask < 0) {
@@ -575,6 +580,7 @@ static int run_one(const char *name, const char *clocksource)
 	if (have_defer)
 		trace_reset(DEFER_INST);
 	memcpy(ops0, gen_ops, sizeof(ops0));
+	tic0 = sh->tic;
 	snap_irqs(a, opt_cpu);
 
 	gen_stop = 0;
@@ -588,6 +594,7 @@ static int run_one(const char *name, const char *clocksource)
 			pthread_join(th[i], NULL);
 
 	snap_irqs(b, opt_cpu);
+	tic1 = sh->tic;
 	ipis = trace_count(IPI_INST);
 	purges = trace_count(PURGE_INST);
 	if (have_defer)
@@ -626,10 +633,16 @@ static int run_one(const char *name, const char *clocksource)
 			printf(" %s_ops=%llu", gen_name[i], gen_ops[i] - ops0[i]);
 	printf("\n");
 
-	if (sh->breaks >= 0)
-		snprintf(breaks, sizeof(breaks), "%lld", sh->breaks);
-	else
+	if (sh->ti_enabled == 1) {
+		snprintf(breaks, sizeof(breaks), "%lld", tic1.signals - tic0.signals);
+		printf("# task isolation: strict, signal %d; breaks in the window:", TI_SIGNAL);
+		for (i = 0; i < TI_NCAUSES; i++)
+			if (tic1.cause[i] != tic0.cause[i])
+				printf(" %s=%lld", ti_cause_names[i], tic1.cause[i] - tic0.cause[i]);
+		printf("%s\n", tic1.signals == tic0.signals ? " none" : "");
+	} else {
 		snprintf(breaks, sizeof(breaks), "na");
+	}
 	/*
 	 * The vmalloc generator's positive control is the purge itself: on
 	 * arm64 the kernel TLB flush is a broadcast TLBI, no IPI at all.
