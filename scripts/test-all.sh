@@ -108,6 +108,12 @@ if [ -n "${ok["guest x86_64"]:-}" ] && [ -n "${ok["guest arm64"]:-}" ] &&
 else
 	skip_fail "benchmark (short, vanilla reference)" "a build"
 fi
+if [ -n "${ok["benchmark (short, vanilla reference)"]:-}" ]; then
+	step "benchmark: no interrupt, no break (idle, patch, lru, vmstat)" \
+		"$S/bench-check.sh" x86_64 arm64
+else
+	skip_fail "benchmark: no interrupt, no break (idle, patch, lru, vmstat)" "benchmark"
+fi
 
 echo
 if [ $fail -gt 0 ]; then
