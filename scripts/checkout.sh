@@ -6,8 +6,9 @@
 # differs and incremental builds stay incremental.  Prints the commit.
 #
 # usage: checkout.sh vanilla|patched|broken
-# "broken" is the series plus tests/break-checkpoint.patch, a deliberately
-# broken checkpoint that the debug check must catch.  TI_SERIES_PREFIX=N
+# "broken" is the series plus a deliberate defect: $TI_BREAK_PATCH, by
+# default tests/break-checkpoint.patch (a checkpoint the debug check must
+# catch); tests/mutations/ holds the ones the selftests must catch.  TI_SERIES_PREFIX=N
 # applies only the first N patches.
 # The caller holds $TI_CACHE/src.lock (see build-kernel.sh).
 set -euo pipefail
@@ -35,8 +36,8 @@ patched|broken)
 		fi
 	done < <(series_patches | head -n "${TI_SERIES_PREFIX:-100000}")
 	if [ "$kind" = broken ]; then
-		git apply --cached "$TOP/tests/break-checkpoint.patch" ||
-			die "tests/break-checkpoint.patch does not apply to the series"
+		bp=${TI_BREAK_PATCH:-$TOP/tests/break-checkpoint.patch}
+		git apply --cached "$bp" || die "$bp does not apply to the series"
 	fi
 	tree=$(git write-tree)
 	unset GIT_INDEX_FILE

@@ -52,7 +52,10 @@ all_cc=$(mktemp)
 for f in "$tmp"/*.patch; do
 	[ -e "$f" ] || continue
 	[ "$(basename "$f")" = 0000-cover-letter.patch ] && continue
-	(cd "$TREE" && perl scripts/get_maintainer.pl --no-rolestats --no-git \
+	# A fixed hash seed: get_maintainer.pl orders equally ranked entries
+	# (a file in two MAINTAINERS sections) by Perl hash order.
+	(cd "$TREE" && PERL_HASH_SEED=0 PERL_PERTURB_KEYS=0 \
+		perl scripts/get_maintainer.pl --no-rolestats --no-git \
 		--no-git-fallback "$f" 2>/dev/null) > "$f.cc" || true
 	cat "$f.cc" >> "$all_cc"
 done

@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Mutation check of the task isolation selftests: for each defect in
+# tests/mutations/ (a patch on top of the series, with the tests that must
+# catch it on its "Expect-fail:" line), build the series with it, run the
+# selftests in the guest, and require every expected test to fail.  Shows
+# that each test can fail, and which defect it catches.
+#
+# usage: prove-tests-fail.sh [ARCH [MUTATION.patch...]]   (default x86_64, all)
+# The guest must be built (scripts/build-guest.sh ARCH).  Writes
+# build/results/mutations-ARCH.txt; one incremental build per mutation.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+arch=${1:-x86_64}
+[ $# -gt 0 ] && shift
+muts=("$@")
+[ ${#muts[@]} -gt 0 ] || muts=("$TOP"/tests/mutations/*.patch)
+initrd=$BUILD/guest/$arch/initramfs.cpio
+[ -f "$initrd" ] || die "no guest for $arch: run scripts/build-guest.sh $arch first"
+out=$BUILD/results/mutations-$arch.txt
+mkdir -p "$BUILD/results" "$BUILD/logs"
+: > "$out"
+missed=0
+for m in "${muts[@]}"; do
+	name=$(basename "$m" .patch)
+	expect=$(sed -n 's/^Expect-fail: //p' "$m")
+	[ -n "$expect" ] || die "$m has no Expect-fail: line"
+	TI_BREAK_PATCH=$m "$TOP/scripts/build-kernel.sh" "$arch" broken debug >/dev/null
+	logf=$BUILD/logs/mutation-$arch-$name.log
+	"$TOP/scripts/run-guest.sh" "$arch" \
+		"$BUILD/kernels/$arch-broken-debug/$(basename "$(kimage "$arch")")" \
+		"$initrd" "$logf" 600 selftests >/dev/null 2>&1 || true
+	caught=() escaped=()
+	for t in $expect; do
+		if grep -qE "^not ok [0-9]+ ti(_abi)?\.$t$" "$logf"; then
+			caught+=("$t")
+		else
+			escaped+=("$t")
+		fi
+	done
+	others=$(grep -oE "^not ok [0-9]+ ti(_abi)?\.[a-z_]+" "$logf" | sed 's/.*\.//' | tr '\n' ' ' || true)
+	if [ ${#escaped[@]} -eq 0 ]; then
+		line="caught  $name: ${caught[*]} (all failing: ${others% })"
+	else
+		line="MISSED  $name: ${escaped[*]} passed (log: $logf)"
+		missed=1
+	fi
+	echo "$line" | tee -a "$out"
+done
+[ $missed -eq 0 ]
