@@ -69,7 +69,8 @@
 #define PURGE_INST	TRACING "/instances/ti_purge"
 #define DEFER_INST	TRACING "/instances/ti_defer"
 #define DEFER_EVENT	"/events/context_tracking/ct_work_defer"
-#define TOGGLE_EVENT	TRACING "/events/signal/signal_deliver/enable"
+#define TOGGLE_EVENT	toggle_event
+static char toggle_event[256] = TRACING "/events/signal/signal_deliver/enable";
 #define MAX_ROWS	128
 
 struct irq_row {
@@ -665,13 +666,16 @@ int main(int argc, char **argv)
 	char gens[256] = "idle,patch,vmalloc,lru,vmstat,all", cs[64] = "?", *g, *save;
 	int c, fail = 0;
 
-	while ((c = getopt(argc, argv, "s:c:t:g:P:Fn")) != -1) {
+	while ((c = getopt(argc, argv, "s:c:t:g:P:Fne:")) != -1) {
 		switch (c) {
 		case 's': opt_seconds = atoi(optarg); break;
 		case 'c': opt_cpu = atoi(optarg); break;
 		case 't': opt_targets = optarg; break;
 		case 'g': snprintf(gens, sizeof(gens), "%s", optarg); break;
 		case 'n': opt_isolate = 0; break;
+		case 'e':
+			snprintf(toggle_event, sizeof(toggle_event), TRACING "/events/%s/enable", optarg);
+			break;
 		case 'P': opt_fifo = !strcmp(optarg, "fifo"); break;
 		case 'F': opt_fair_server = 1; break;
 		default:
