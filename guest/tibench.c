@@ -35,9 +35,17 @@
  * -P fifo (then with RT throttling off).
  *
  * usage: tibench [-s SECONDS] [-c CPU] [-t TARGETS] [-g GEN,...] [-P POLICY] [-F] [-n]
+ *                [-e SUBSYS/EVENT]
  *   -c  CPU the spinner runs on (3); -t  isolated CPUs whose IPIs are
  *   counted (2-3); -P fifo|other; -F  keep the fair server; -n  do not
- *   enable task isolation even if available.
+ *   enable task isolation even if available; -e  the event the patch
+ *   generator toggles (signal/signal_deliver: a cold one; a hot one such
+ *   as sched/sched_switch exposes a QEMU multi-threaded TCG bug, see
+ *   NOTES.md).
+ *
+ * With task isolation, the spinner enables strict isolation (SIGUSR1) and
+ * re-enables it after each break; isolation_breaks counts the breaks in
+ * the window and a "# task isolation:" line gives their causes.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
