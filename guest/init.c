@@ -11,7 +11,7 @@
  *
  * Payloads are executables in /bin; "selftests" runs every test program in
  * /selftests/task_isolation (kselftest TAP), or /bin/smoke when the series
- * has no selftests yet.
+ * has no selftests yet; "selftests PROG ARGS..." runs PROG alone with ARGS.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -65,8 +65,11 @@ static int cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* kselftest-style runner: one TAP line per test program. */
-static int run_selftests(void)
+/*
+ * kselftest-style runner: one TAP line per test program.  With @only, run
+ * that program alone with @args (e.g. "-t name" filters of the harness).
+ */
+static int run_selftests(const char *only, char **args)
 {
 	char *names[64], path[512];
 	int n = 0, i, fails = 0;
@@ -86,15 +89,20 @@ static int run_selftests(void)
 		if (de->d_name[0] == '.' || stat(path, &st) || !S_ISREG(st.st_mode) ||
 		    !(st.st_mode & 0111))
 			continue;
-		names[n++] = strdup(de->d_name);
+		if (!only || !strcmp(only, de->d_name))
+			names[n++] = strdup(de->d_name);
 	}
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), cmp);
 
 	printf("TAP version 13\n1..%d\n", n);
 	for (i = 0; i < n; i++) {
-		char *argv[] = { path, NULL };
-		int rc;
+		char *argv[64] = { path, NULL };
+		int rc, j;
+
+		for (j = 0; only && args[j] && j < 62; j++)
+			argv[j + 1] = args[j];
+		argv[j + 1] = NULL;
 
 		snprintf(path, sizeof(path), SELFTEST_DIR "/%s", names[i]);
 		printf("# selftests: task_isolation: %s\n", names[i]);
@@ -156,7 +164,7 @@ int main(int argc, char **argv)
 
 	printf("TI-PAYLOAD-BEGIN %s\n", name);
 	if (!strcmp(name, "selftests")) {
-		rc = run_selftests();
+		rc = run_selftests(argc > 2 ? argv[2] : NULL, &argv[argc > 2 ? 3 : argc]);
 	} else {
 		snprintf(path, sizeof(path), "/bin/%s", name);
 		argv[1] = path;

@@ -32,20 +32,26 @@ for m in "${muts[@]}"; do
 	[ -n "$expect" ] || die "$m has no Expect-fail: line"
 	TI_BREAK_PATCH=$m "$TOP/scripts/build-kernel.sh" "$arch" broken debug >/dev/null
 	logf=$BUILD/logs/mutation-$arch-$name.log
+	# Only the tests that must catch the defect: others may hang on it.
+	filt=()
+	for t in $expect; do
+		filt+=(-t "$t")
+	done
 	"$TOP/scripts/run-guest.sh" "$arch" \
 		"$BUILD/kernels/$arch-broken-debug/$(basename "$(kimage "$arch")")" \
-		"$initrd" "$logf" 600 selftests >/dev/null 2>&1 || true
+		"$initrd" "$logf" 900 selftests task_isolation_test "${filt[@]}" >/dev/null 2>&1 || true
 	caught=() escaped=()
 	for t in $expect; do
 		if grep -qE "^not ok [0-9]+ ti(_abi)?\.$t$" "$logf"; then
 			caught+=("$t")
-		else
+		elif grep -qE "^ok [0-9]+ ti(_abi)?\.$t$" "$logf"; then
 			escaped+=("$t")
+		else
+			escaped+=("$t(not run)")
 		fi
 	done
-	others=$(grep -oE "^not ok [0-9]+ ti(_abi)?\.[a-z_]+" "$logf" | sed 's/.*\.//' | tr '\n' ' ' || true)
 	if [ ${#escaped[@]} -eq 0 ]; then
-		line="caught  $name: ${caught[*]} (all failing: ${others% })"
+		line="caught  $name: ${caught[*]}"
 	else
 		line="MISSED  $name: ${escaped[*]} passed (log: $logf)"
 		missed=1
