@@ -3,6 +3,8 @@
 # Picture of a benchmark summary: interrupts received by the isolated CPU
 # per generator, vanilla vs patched, one panel per arch (PNG, gnuplot).
 #
+# A zero is drawn at the floor of the log axis (no visible bar), labelled 0.
+#
 # usage: bench-plot.sh [SUMMARY] [OUT.png]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -32,7 +34,7 @@ done
 	echo "set xtics rotate by -30; set key top right"
 	for a in $arches; do
 		echo "set title '$a'"
-		echo "plot '$tmp/$a.dat' using (\$2 > 0 ? \$2 : 1/0):xtic(1) title 'vanilla 6.12' lc rgb '#c0392b', '' using (\$3 > 0 ? \$3 : 1/0) title 'patched' lc rgb '#2471a3', '' using 0:(\$2 > 0 ? \$2 : 1):(sprintf('%d', \$2)) with labels font ',8' offset -1.2,0.7 notitle, '' using 0:(\$3 > 0 ? \$3 : 1):(sprintf('%d', \$3)) with labels font ',8' offset 1.2,0.7 notitle"
+		echo "plot '$tmp/$a.dat' using (\$2 > 0 ? \$2 : 0.5):xtic(1) title 'vanilla 6.12' lc rgb '#c0392b', '' using (\$3 > 0 ? \$3 : 0.5) title 'patched' lc rgb '#2471a3', '' using 0:(\$2 > 0 ? \$2 : 1):(sprintf('%d', \$2)) with labels font ',8' offset -1.2,0.7 notitle, '' using 0:(\$3 > 0 ? \$3 : 1):(sprintf('%d', \$3)) with labels font ',8' offset 1.2,0.7 notitle"
 	done
 	echo "unset multiplot"
 } > "$tmp/plot.gp"
