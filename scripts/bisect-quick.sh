@@ -6,7 +6,7 @@
 # Object builds catch compile errors at each step; a full build and link of
 # every prefix is the slower job of a complete bisect run.
 #
-# usage: bisect-quick.sh
+# usage: bisect-quick.sh      (TI_BISECT_FROM=K starts at the K-th prefix)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 tag=$("$TOP/scripts/base.sh")
@@ -14,7 +14,7 @@ n=$(series_patches | wc -l)
 fail=0
 exec 9>"$TI_CACHE/src.lock"
 flock 9
-for k in $(seq 1 "$n"); do
+for k in $(seq "${TI_BISECT_FROM:-1}" "$n"); do
 	p=$(series_patches | sed -n "${k}p")
 	commit=$(TI_SERIES_PREFIX=$k "$TOP/scripts/checkout.sh" patched)
 	mapfile -t files < <(git -C "$SRC" diff --name-only "$tag" "$commit" -- '*.c' | grep -v '^tools/' || true)
