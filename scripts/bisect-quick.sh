@@ -4,7 +4,8 @@
 # objects of the C files that prefix touches, for x86_64 and arm64, with
 # the series' options on (where the prefix already offers them) and off.
 # Object builds catch compile errors at each step; a full build and link of
-# every prefix is the slower job of a complete bisect run.
+# every prefix is the slower job of a complete bisect run.  Objects that the
+# prefix's config does not build (obj-$(CONFIG_X) with X off) are skipped.
 #
 # usage: bisect-quick.sh      (TI_BISECT_FROM=K starts at the K-th prefix)
 set -euo pipefail
@@ -33,6 +34,13 @@ for k in $(seq "${TI_BISECT_FROM:-1}" "$n"); do
 				arch/arm64/*) [ "$arch" = arm64 ] || continue ;;
 				arch/*) continue ;;
 				esac
+				# An object kbuild builds only under an option that is
+				# off here (obj-$(CONFIG_X) += f.o) is not built.
+				gate=$(sed -n "s/^obj-\$(\(CONFIG_[A-Za-z0-9_]*\))[[:space:]]*+=[[:space:]]*$(basename "${f%.c}").o\b.*/\1/p" \
+					"$SRC/$(dirname "$f")/Makefile" 2>/dev/null | head -1)
+				if [ -n "$gate" ] && ! grep -qx "$gate=y" "$O/.config"; then
+					continue
+				fi
 				objs+=("${f%.c}.o")
 			done
 			[ ${#objs[@]} -gt 0 ] || continue
