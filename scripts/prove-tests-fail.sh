@@ -6,7 +6,7 @@
 # selftests in the guest, and require every expected test to fail.  Shows
 # that each test can fail, and which defect it catches.
 #
-# usage: prove-tests-fail.sh [ARCH [MUTATION.patch...]]   (default x86_64, all)
+# usage: prove-tests-fail.sh [ARCH [MUTATION.diff...]]   (default x86_64, all)
 # The guest must be built (scripts/build-guest.sh ARCH).  Writes
 # build/results/mutations-ARCH.txt; one incremental build per mutation.
 set -euo pipefail
@@ -19,7 +19,7 @@ export TI_ACCEL=${TI_ACCEL:-tcg,thread=single}
 arch=${1:-x86_64}
 [ $# -gt 0 ] && shift
 muts=("$@")
-[ ${#muts[@]} -gt 0 ] || muts=("$TOP"/tests/mutations/*.patch)
+[ ${#muts[@]} -gt 0 ] || muts=("$TOP"/tests/mutations/*.diff)
 initrd=$BUILD/guest/$arch/initramfs.cpio
 [ -f "$initrd" ] || die "no guest for $arch: run scripts/build-guest.sh $arch first"
 out=$BUILD/results/mutations-$arch.txt
@@ -27,7 +27,8 @@ mkdir -p "$BUILD/results" "$BUILD/logs"
 : > "$out"
 missed=0
 for m in "${muts[@]}"; do
-	name=$(basename "$m" .patch)
+	m=$(realpath "$m")
+	name=$(basename "$m" .diff)
 	expect=$(sed -n 's/^Expect-fail: //p' "$m")
 	[ -n "$expect" ] || die "$m has no Expect-fail: line"
 	TI_BREAK_PATCH=$m "$TOP/scripts/build-kernel.sh" "$arch" broken debug >/dev/null
