@@ -1,9 +1,10 @@
 # Task isolation for Linux 6.12: thin wrapper over scripts/.
 ARCH ?= x86_64
 BENCH_SECONDS ?= 10
+SOAK_SECONDS ?= 600
 S := scripts
 
-.PHONY: help deps run test tree export build guest selftests bench checkpatch clean
+.PHONY: help deps run test tree export build guest selftests bench soak oslat checkpatch clean
 
 help:
 	@echo "make run        main job: patched kernel, isolated task under load (ARCH=$(ARCH))"
@@ -13,6 +14,8 @@ help:
 	@echo "make build      build vanilla and patched kernels for ARCH"
 	@echo "make selftests  boot the patched ARCH kernel and run the selftests"
 	@echo "make bench      vanilla vs patched interference benchmark (BENCH_SECONDS per generator)"
+	@echo "make soak       all generators for SOAK_SECONDS on the patched kernels: 0 interrupts, 0 breaks"
+	@echo "make oslat      rt-tests oslat on the isolated CPU, vanilla vs patched (x86_64)"
 	@echo "make checkpatch checkpatch --strict on every patch"
 
 deps:
@@ -36,6 +39,16 @@ selftests: deps
 	$(S)/selftests.sh $(ARCH)
 bench: deps
 	$(S)/bench.sh -s $(BENCH_SECONDS) x86_64 arm64
+soak: deps
+	for a in x86_64 arm64; do \
+		$(S)/build-kernel.sh $$a patched debug && $(S)/build-guest.sh $$a || exit 1; \
+	done
+	$(S)/soak.sh -s $(SOAK_SECONDS) x86_64 arm64
+oslat: deps
+	$(S)/build-kernel.sh x86_64 vanilla debug
+	$(S)/build-kernel.sh x86_64 patched debug
+	$(S)/build-guest.sh x86_64
+	$(S)/oslat.sh
 checkpatch:
 	$(S)/checkpatch.sh
 clean:

@@ -26,7 +26,10 @@ case "$arch" in
 x86_64)
 	need qemu-system-x86_64
 	qemu=(qemu-system-x86_64 -accel "$accel" -cpu max -smp 4 -m 1024)
-	cmdline="console=ttyS0 tsc=reliable mce=ignore_ce $cmdline"
+	# nohugevmalloc: a huge vmalloc mapping that replaces a PTE table
+	# frees it with a synchronous flush_tlb_kernel_range() on every CPU
+	# (pmd_free_pte_page(), not deferrable: see the core-api document).
+	cmdline="console=ttyS0 tsc=reliable mce=ignore_ce nohugevmalloc $cmdline"
 	;;
 arm64)
 	need qemu-system-aarch64
