@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Mutation check of the task isolation selftests: for each defect in
 # tests/mutations/ (a patch on top of the series, with the tests that must
-# catch it on its "Expect-fail:" line), build the series with it, run the
+# catch it on its "Expect-fail:" line, in the program of its "Program:"
+# line, default task_isolation_test), build the series with it, run the
 # selftests in the guest, and require every expected test to fail.  Shows
 # that each test can fail, and which defect it catches.
 #
@@ -31,6 +32,8 @@ for m in "${muts[@]}"; do
 	name=$(basename "$m" .diff)
 	expect=$(sed -n 's/^Expect-fail: //p' "$m")
 	[ -n "$expect" ] || die "$m has no Expect-fail: line"
+	prog=$(sed -n 's/^Program: //p' "$m")
+	prog=${prog:-task_isolation_test}
 	TI_BREAK_PATCH=$m "$TOP/scripts/build-kernel.sh" "$arch" broken debug >/dev/null
 	logf=$BUILD/logs/mutation-$arch-$name.log
 	# Only the tests that must catch the defect: others may hang on it.
@@ -40,12 +43,12 @@ for m in "${muts[@]}"; do
 	done
 	"$TOP/scripts/run-guest.sh" "$arch" \
 		"$BUILD/kernels/$arch-broken-debug/$(basename "$(kimage "$arch")")" \
-		"$initrd" "$logf" 900 selftests task_isolation_test "${filt[@]}" >/dev/null 2>&1 || true
+		"$initrd" "$logf" 900 selftests "$prog" "${filt[@]}" >/dev/null 2>&1 || true
 	caught=() escaped=()
 	for t in $expect; do
-		if grep -qE "^not ok [0-9]+ ti(_abi)?\.$t$" "$logf"; then
+		if grep -qE "^not ok [0-9]+ [a-z_]+\.$t$" "$logf"; then
 			caught+=("$t")
-		elif grep -qE "^ok [0-9]+ ti(_abi)?\.$t$" "$logf"; then
+		elif grep -qE "^ok [0-9]+ [a-z_]+\.$t$" "$logf"; then
 			escaped+=("$t")
 		else
 			escaped+=("$t(not run)")
