@@ -188,8 +188,8 @@ static void snap_irqs(struct irq_snap *s, int cpu)
 	free(buf);
 }
 
-/* Sum of entries (kept and overwritten) in all CPU buffers of an instance. */
-static unsigned long long trace_count(const char *inst)
+/* Sum of the @key ("entries:", "overrun:") counts of an instance's CPU buffers. */
+static unsigned long long trace_stat_sum(const char *inst, const char *key)
 {
 	unsigned long long sum = 0;
 	char path[256], buf[4096], *p;
@@ -199,14 +199,17 @@ static unsigned long long trace_count(const char *inst)
 		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/stats", inst, cpu);
 		if (read_file(path, buf, sizeof(buf)) < 0)
 			break;
-		p = strstr(buf, "entries:");
+		p = strstr(buf, key);
 		if (p)
-			sum += strtoull(p + 8, NULL, 10);
-		p = strstr(buf, "overrun:");
-		if (p)
-			sum += strtoull(p + 8, NULL, 10);
+			sum += strtoull(p + strlen(key), NULL, 10);
 	}
 	return sum;
+}
+
+/* Sum of entries (kept and overwritten) in all CPU buffers of an instance. */
+static unsigned long long trace_count(const char *inst)
+{
+	return trace_stat_sum(inst, "entries:") + trace_stat_sum(inst, "overrun:");
 }
 
 static void *gen_patch(void *arg)
@@ -280,19 +283,7 @@ static const char *const gen_name[] = { "patch", "vmalloc", "lru", "vmstat" };
 /* Entries lost to a full buffer in an instance (all CPUs). */
 static unsigned long long trace_overrun(const char *inst)
 {
-	unsigned long long sum = 0;
-	char path[256], buf[4096], *p;
-	int cpu;
-
-	for (cpu = 0; cpu < 64; cpu++) {
-		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/stats", inst, cpu);
-		if (read_file(path, buf, sizeof(buf)) < 0)
-			break;
-		p = strstr(buf, "overrun:");
-		if (p)
-			sum += strtoull(p + 8, NULL, 10);
-	}
-	return sum;
+	return trace_stat_sum(inst, "overrun:");
 }
 
 static int gen_mask(char *list)
