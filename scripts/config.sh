@@ -5,7 +5,7 @@
 # fragment must hold in the result; an option Kconfig dropped (a missing
 # dependency, a typo) is an error naming it.
 #
-# usage: config.sh ARCH vanilla|patched debug|off
+# usage: config.sh ARCH vanilla|patched debug|off|kasan|kcsan|perf
 # Runs inside $SRC as checked out by checkout.sh (caller holds the lock).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -17,13 +17,22 @@ C=$TOP/configs
 
 frags=("$C/base.config" "$C/$arch.config" "$C/debug.config" "$C/$arch-debug.config")
 off=()
+# Hardening variants (issue 6): the test config plus a fragment, built
+# vanilla or patched; "perf" drops the debug fragments (cost.sh).
+case "$variant" in
+debug|off) ;;
+kasan|kcsan) frags+=("$C/hardening-$variant.config") ;;
+perf) frags=("$C/base.config" "$C/$arch.config" "$C/perf.config") ;;
+*) die "unknown variant $variant (debug, off, kasan, kcsan, perf)" ;;
+esac
 case "$kind/$variant" in
-vanilla/debug) ;;
-patched/debug|broken/debug) frags+=("$C/series.config") ;;
+vanilla/*) [ "$variant" != off ] || die "vanilla has no 'off' variant" ;;
 patched/off)
 	off=("$C/series.config")
 	;;
-*) die "unknown kind/variant $kind/$variant (vanilla/debug, patched/debug, patched/off)" ;;
+patched/perf) frags+=("$C/series-perf.config") ;;
+patched/*|broken/debug) frags+=("$C/series.config") ;;
+*) die "unknown kind/variant $kind/$variant" ;;
 esac
 
 cfgdir=$TI_CACHE/out/cfg-$arch
