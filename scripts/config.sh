@@ -35,7 +35,7 @@ patched/*|broken/debug) frags+=("$C/series.config") ;;
 *) die "unknown kind/variant $kind/$variant" ;;
 esac
 
-cfgdir=$TI_CACHE/out/cfg-$arch
+cfgdir=$TI_CACHE/out/cfg-$(basename "$SRC")-$arch
 mkdir -p "$cfgdir"
 mk=(make -s -C "$SRC" O="$cfgdir" ARCH="$arch" CROSS_COMPILE="$(cross_compile "$arch")")
 

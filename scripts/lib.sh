@@ -18,7 +18,7 @@ BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
 BASE_REPO=$TI_CACHE/linux.git
 # One source worktree, checked out to the base or the series before each
 # build, so that both kernels compile from the same paths and share ccache.
-SRC=$TI_CACHE/src/linux
+SRC=${TI_SRC:-$TI_CACHE/src/linux}	# bisect.sh: a worktree of its own
 PATCHES=${PATCHES:-$TOP/patches}
 SERIES=$PATCHES/series
 JOBS=${JOBS:-$(nproc)}

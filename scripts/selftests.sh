@@ -13,8 +13,11 @@ set -euo pipefail
 # even on the vanilla kernel (NOTES.md).  Tests run single-threaded TCG.
 export TI_ACCEL=${TI_ACCEL:-tcg,thread=single}
 arch=${1:?usage: selftests.sh ARCH}
-img=$BUILD/kernels/$arch-patched-debug/$(basename "$(kimage "$arch")")
-logf=$BUILD/logs/selftests-$arch.log
+# TI_VARIANT picks another patched kernel (kasan, kcsan: scripts/hardening.sh),
+# TI_LOG_TAG names its log.
+img=$BUILD/kernels/$arch-patched-${TI_VARIANT:-debug}/$(basename "$(kimage "$arch")")
+logf=$BUILD/logs/selftests-$arch${TI_LOG_TAG:+-$TI_LOG_TAG}.log
+[ -f "$img" ] || die "no kernel at $img: run scripts/build-kernel.sh $arch patched ${TI_VARIANT:-debug}"
 rc=0
 "$TOP/scripts/run-guest.sh" "$arch" "$img" "$BUILD/guest/$arch/initramfs.cpio" \
 	"$logf" "${TI_SELFTEST_TIMEOUT:-900}" selftests || rc=$?
