@@ -4,7 +4,7 @@ BENCH_SECONDS ?= 10
 SOAK_SECONDS ?= 600
 S := scripts
 
-.PHONY: help deps run test tree export build guest selftests bench soak oslat checkpatch clean
+.PHONY: help deps run test tree export build guest selftests bench soak oslat upstream checkpatch clean
 
 help:
 	@echo "make run        main job: patched kernel, isolated task under load (ARCH=$(ARCH))"
@@ -16,6 +16,7 @@ help:
 	@echo "make bench      vanilla vs patched interference benchmark (BENCH_SECONDS per generator)"
 	@echo "make soak       all generators for SOAK_SECONDS on the patched kernels: 0 interrupts, 0 breaks"
 	@echo "make oslat      rt-tests oslat on the isolated CPU, vanilla vs patched (x86_64)"
+	@echo "make upstream   upstream entry/signal/ptrace kselftests, vanilla vs patched (both arches)"
 	@echo "make checkpatch checkpatch --strict on every patch"
 
 deps:
@@ -49,6 +50,12 @@ oslat: deps
 	$(S)/build-kernel.sh x86_64 patched debug
 	$(S)/build-guest.sh x86_64
 	$(S)/oslat.sh
+upstream: deps
+	for a in x86_64 arm64; do \
+		$(S)/build-kernel.sh $$a vanilla debug && $(S)/build-kernel.sh $$a patched debug && \
+		$(S)/build-guest.sh $$a || exit 1; \
+	done
+	$(S)/upstream-selftests.sh x86_64 arm64
 checkpatch:
 	$(S)/checkpatch.sh
 clean:
