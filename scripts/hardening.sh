@@ -13,7 +13,7 @@
 #   RUN is ARCH:VARIANT:PREEMPT, default: x86_64:kasan:full x86_64:kasan:none
 #   arm64:kasan:full arm64:kasan:none x86_64:kcsan:full
 # Ends with "hardening: N passed, N failed"; a summary per run is kept in
-# build/results/hardening.txt.
+# build/results/hardening.txt (TI_HARDENING_OUT names another file).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -29,16 +29,19 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- x86_64:kasan:full x86_64:kasan:none arm64:kasan:full arm64:kasan:none \
 	x86_64:kcsan:full
 mkdir -p "$BUILD/results"
-out=$BUILD/results/hardening.txt
+out=$BUILD/results/${TI_HARDENING_OUT:-hardening.txt}
 
 pass=0 fail=0
 : > "$out"
+# Guests with the series' current selftests, once per arch.
+for a in $(printf '%s\n' "$@" | cut -d: -f1 | sort -u); do
+	"$TOP/scripts/build-guest.sh" "$a"
+done
 for run in "$@"; do
 	IFS=: read -r arch variant preempt <<< "$run"
 	[ -n "$arch" ] && [ -n "$variant" ] && [ -n "$preempt" ] ||
 		die "bad run '$run': ARCH:VARIANT:PREEMPT (e.g. x86_64:kasan:full)"
 	"$TOP/scripts/build-kernel.sh" "$arch" patched "$variant"
-	[ -f "$BUILD/guest/$arch/initramfs.cpio" ] || "$TOP/scripts/build-guest.sh" "$arch"
 	tag=$variant-$preempt
 	logf=$BUILD/logs/selftests-$arch-$tag.log
 	log "hardening $arch $tag: selftests, stress ${stress}s, fuzz $fuzz calls (log: $logf)"
