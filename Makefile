@@ -4,7 +4,7 @@ BENCH_SECONDS ?= 10
 SOAK_SECONDS ?= 600
 S := scripts
 
-.PHONY: help deps run test tree export build guest selftests bench soak oslat upstream checkpatch clean
+.PHONY: help deps run test tree export build guest selftests bench soak oslat upstream hardening bisect checkpatch clean
 
 help:
 	@echo "make run        main job: patched kernel, isolated task under load (ARCH=$(ARCH))"
@@ -17,6 +17,8 @@ help:
 	@echo "make soak       all generators for SOAK_SECONDS on the patched kernels: 0 interrupts, 0 breaks"
 	@echo "make oslat      rt-tests oslat on the isolated CPU, vanilla vs patched (x86_64)"
 	@echo "make upstream   upstream entry/signal/ptrace kselftests, vanilla vs patched (both arches)"
+	@echo "make hardening  selftests on KASAN (preempt=full/none, both arches) and KCSAN (x86_64) kernels"
+	@echo "make bisect     every prefix of the series built: x86_64 options on/off, arm64 on (long)"
 	@echo "make checkpatch checkpatch --strict on every patch"
 
 deps:
@@ -56,6 +58,10 @@ upstream: deps
 		$(S)/build-guest.sh $$a || exit 1; \
 	done
 	$(S)/upstream-selftests.sh x86_64 arm64
+hardening: deps
+	$(S)/hardening.sh
+bisect: deps
+	$(S)/bisect.sh
 checkpatch:
 	$(S)/checkpatch.sh
 clean:
