@@ -4,7 +4,7 @@ BENCH_SECONDS ?= 10
 SOAK_SECONDS ?= 600
 S := scripts
 
-.PHONY: help deps run test tree export build guest selftests bench soak oslat upstream hardening bisect checkpatch clean
+.PHONY: help deps run test tree export build guest selftests bench soak oslat upstream hardening bisect cost checkpatch clean
 
 help:
 	@echo "make run        main job: patched kernel, isolated task under load (ARCH=$(ARCH))"
@@ -19,6 +19,7 @@ help:
 	@echo "make upstream   upstream entry/signal/ptrace kselftests, vanilla vs patched (both arches)"
 	@echo "make hardening  selftests on KASAN (preempt=full/none, both arches) and KCSAN (x86_64) kernels"
 	@echo "make bisect     every prefix of the series built: x86_64 options on/off, arm64 on (long)"
+	@echo "make cost       instruction-count guard: entry paths, vanilla vs patched perf kernels, both arches"
 	@echo "make checkpatch checkpatch --strict on every patch"
 
 deps:
@@ -62,6 +63,8 @@ hardening: deps
 	$(S)/hardening.sh
 bisect: deps
 	$(S)/bisect.sh
+cost: deps
+	$(S)/cost.sh x86_64 arm64
 checkpatch:
 	$(S)/checkpatch.sh
 clean:
