@@ -47,7 +47,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TRACING		"/sys/kernel/tracing"
+#include "benchutil.h"
+
 #define VERIFY_INST	TRACING "/instances/costbench"
 /*
  * The event the deferred test toggles: rarely hit, so enabling it records
@@ -135,10 +136,9 @@ static char *read_all(const char *path)
 }
 
 /*
- * Interrupts of one CPU from /proc/interrupts: the function-call IPI row
- * (x86 "CAL", arm64 "IPI1", both described as "Function call interrupts")
- * and the sum of every per-CPU row.  Reading the file does not disturb
- * the CPU read about: the counters are plain per-CPU variables.
+ * Interrupts of one CPU: the function-call IPI row (x86 "CAL", arm64
+ * "IPI1", both described as "Function call interrupts") and the sum of
+ * every per-CPU row of /proc/interrupts.
  */
 struct irqs {
 	unsigned long long call, all;
@@ -146,36 +146,16 @@ struct irqs {
 
 static struct irqs read_irqs(int cpu)
 {
-	char *buf = read_all("/proc/interrupts"), *line, *save, *p, *end;
+	static struct irq_snap s;
 	struct irqs r = { 0, 0 };
-	int ncpu = 0, col;
+	int i;
 
-	line = strtok_r(buf, "\n", &save);
-	for (p = line; p && (p = strstr(p, "CPU")); p += 3)
-		ncpu++;
-	while ((line = strtok_r(NULL, "\n", &save))) {
-		unsigned long long v, val = 0;
-
-		p = strchr(line, ':');
-		if (!p)
-			continue;
-		p++;
-		for (col = 0; col < ncpu; col++) {
-			v = strtoull(p, &end, 10);
-			if (end == p)
-				break;
-			if (col == cpu)
-				val = v;
-			p = end;
-		}
-		/* ERR, MIS and the like have one global count, not per CPU. */
-		if (col < ncpu)
-			continue;
-		r.all += val;
-		if (strstr(p, "Function call interrupts"))
-			r.call += val;
+	snap_irqs(&s, cpu);
+	for (i = 0; i < s.n; i++) {
+		r.all += s.row[i].count;
+		if (strstr(s.row[i].desc, "Function call interrupts"))
+			r.call += s.row[i].count;
 	}
-	free(buf);
 	return r;
 }
 

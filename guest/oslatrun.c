@@ -52,7 +52,8 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
-#define TRACING		"/sys/kernel/tracing"
+#include "generators.h"
+
 #define IPI_INST	TRACING "/instances/oslat_ipi"
 #define TI_INST		TRACING "/instances/oslat_ti"
 #define TI_EVENTS	TRACING "/events/task_isolation"
@@ -61,224 +62,11 @@
 #define TIRUN_LOG	"/tmp/tirun.log"
 #define OSLAT_JSON	"/tmp/oslat.json"
 #define NUMA_STUB	"/lib/libnumastub.so"
-#define MAX_ROWS	128
 
 static int opt_seconds = 30, opt_cpu = 3, opt_main_cpu = 1, opt_isolate = 1, opt_fair = 0;
 static const char *opt_label = "?", *opt_sig;
 static char opt_gens[128] = "all";
 static int envfail;
-
-/* ---- Copied from guest/tibench.c (file helpers, /proc/interrupts, generators) ---- */
-
-struct irq_row {
-	char name[48];
-	unsigned long long count;
-};
-
-struct irq_snap {
-	int n;
-	struct irq_row row[MAX_ROWS];
-};
-
-static volatile int gen_stop;
-static int sem_nsems = 1 << 18;
-static unsigned long long gen_ops[4];
-static char toggle_event[] = TRACING "/events/signal/signal_deliver/enable";
-
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static int read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return n;
-}
-
-static void must_write(const char *path, const char *val)
-{
-	int ret = write_file(path, val);
-
-	if (ret) {
-		printf("env-failure reason=\"cannot write '%s' to %s: %s\"\n",
-		       val, path, strerror(-ret));
-		exit(2);
-	}
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-static void snap_irqs(struct irq_snap *s, int cpu)
-{
-	char *buf = malloc(1 << 20), *line, *save, *p;
-	int fd = open("/proc/interrupts", O_RDONLY), ncpu = 0, col;
-	ssize_t n, tot = 0;
-
-	s->n = 0;
-	if (fd < 0 || !buf) {
-		perror("/proc/interrupts");
-		exit(2);
-	}
-	while ((n = read(fd, buf + tot, (1 << 20) - 1 - tot)) > 0)
-		tot += n;
-	close(fd);
-	buf[tot] = 0;
-
-	line = strtok_r(buf, "\n", &save);
-	for (p = line; (p = strstr(p, "CPU")); p += 3)
-		ncpu++;
-	while ((line = strtok_r(NULL, "\n", &save)) && s->n < MAX_ROWS) {
-		struct irq_row *r = &s->row[s->n];
-		unsigned long long v = 0, val = 0;
-		char *name = line, *end;
-
-		while (isspace(*name))
-			name++;
-		p = strchr(name, ':');
-		if (!p)
-			continue;
-		*p++ = 0;
-		for (col = 0; col < ncpu; col++) {
-			v = strtoull(p, &end, 10);
-			if (end == p)
-				break;
-			if (col == cpu)
-				val = v;
-			p = end;
-		}
-		/* ERR, MIS and the like have one global count, not per CPU. */
-		if (col < ncpu)
-			continue;
-		while (isspace(*p))
-			p++;
-		if (isdigit(name[0])) {
-			char *last = strrchr(p, ' ');
-
-			snprintf(r->name, sizeof(r->name), "irq%s(%s)", name,
-				 last ? last + 1 : p);
-		} else {
-			snprintf(r->name, sizeof(r->name), "%s", name);
-		}
-		r->count = val;
-		s->n++;
-	}
-	free(buf);
-}
-
-/* Sum of the @key ("entries:", "overrun:") counts of an instance's CPU buffers. */
-static unsigned long long trace_stat_sum(const char *inst, const char *key)
-{
-	unsigned long long sum = 0;
-	char path[256], buf[4096], *p;
-	int cpu;
-
-	for (cpu = 0; cpu < 64; cpu++) {
-		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/stats", inst, cpu);
-		if (read_file(path, buf, sizeof(buf)) < 0)
-			break;
-		p = strstr(buf, key);
-		if (p)
-			sum += strtoull(p + strlen(key), NULL, 10);
-	}
-	return sum;
-}
-
-/* Sum of entries (kept and overwritten) in all CPU buffers of an instance. */
-static unsigned long long trace_count(const char *inst)
-{
-	return trace_stat_sum(inst, "entries:") + trace_stat_sum(inst, "overrun:");
-}
-
-static void *gen_patch(void *arg)
-{
-	while (!gen_stop) {
-		if (write_file(toggle_event, "1") || write_file(toggle_event, "0")) {
-			printf("# patch generator: cannot toggle %s\n", toggle_event);
-			break;
-		}
-		gen_ops[0]++;
-		sleep_ms(10);
-	}
-	return NULL;
-}
-
-static void *thread_nop(void *arg)
-{
-	return NULL;
-}
-
-/* Thread stacks (VMAP_STACK) and large SysV semaphore arrays: lazy vmalloc purges. */
-static void *gen_vmalloc(void *arg)
-{
-	pthread_t th[16];
-	int i, n, id;
-
-	while (!gen_stop) {
-		id = semget(IPC_PRIVATE, sem_nsems, IPC_CREAT | 0600);
-		if (id >= 0)
-			semctl(id, 0, IPC_RMID);
-		for (n = 0; n < 16; n++)
-			if (pthread_create(&th[n], NULL, thread_nop, NULL))
-				break;
-		for (i = 0; i < n; i++)
-			pthread_join(th[i], NULL);
-		gen_ops[1]++;
-	}
-	return NULL;
-}
-
-static void *gen_lru(void *arg)
-{
-	while (!gen_stop) {
-		if (write_file("/proc/sys/vm/drop_caches", "1")) {
-			printf("# lru generator: cannot write drop_caches\n");
-			break;
-		}
-		gen_ops[2]++;
-		sleep_ms(20);
-	}
-	return NULL;
-}
-
-static void *gen_vmstat(void *arg)
-{
-	char buf[64];
-
-	while (!gen_stop) {
-		read_file("/proc/sys/vm/stat_refresh", buf, sizeof(buf));
-		gen_ops[3]++;
-		sleep_ms(20);
-	}
-	return NULL;
-}
-
-static void *(*const gen_fn[4])(void *) = { gen_patch, gen_vmalloc, gen_lru, gen_vmstat };
-static const char *const gen_name[] = { "patch", "vmalloc", "lru", "vmstat" };
-
-/* ---- End of the code copied from guest/tibench.c ---- */
 
 /* Entries lost to a full buffer in an instance (all CPUs). */
 static unsigned long long trace_overrun(const char *inst)
@@ -293,11 +81,11 @@ static int gen_mask(char *list)
 
 	for (g = strtok_r(list, ",", &save); g; g = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(g, "all"))
-			mask |= 0xf;
+			mask |= (1 << NR_GENS) - 1;
 		else if (strcmp(g, "idle")) {
-			for (i = 0; i < 4 && strcmp(g, gen_name[i]); i++)
+			for (i = 0; i < NR_GENS && strcmp(g, gen_name[i]); i++)
 				;
-			if (i == 4)
+			if (i == NR_GENS)
 				return -1;
 			mask |= 1 << i;
 		}
@@ -614,12 +402,12 @@ int main(int argc, char **argv)
 	char ipi_iso[32] = "na";
 	unsigned long long total = 0, ipis;
 	unsigned long isolated = 0;
-	int c, i, j, mask, have_ti, status, enabled = 0, unavailable = 0;
+	int c, i, mask, have_ti, status, enabled = 0, unavailable = 0;
 	const char *iso;
 	char *av[64];
 	int ac = 0;
 	struct utsname u;
-	pthread_t th[4];
+	pthread_t th[NR_GENS];
 	cpu_set_t set;
 	double t0, t1;
 	pid_t pid;
@@ -653,15 +441,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	/* x86 boots on tsc-early and switches to tsc once it is calibrated. */
-	for (i = 0; i < 150; i++) {
-		if (read_file("/sys/devices/system/clocksource/clocksource0/current_clocksource",
-			      cs, sizeof(cs)) > 0)
-			cs[strcspn(cs, "\n")] = 0;
-		if (strcmp(cs, "tsc-early"))
-			break;
-		sleep_ms(100);
-	}
+	current_clocksource(cs, sizeof(cs));
 #if defined(__x86_64__)
 	if (strcmp(cs, "tsc")) {
 		printf("env-failure reason=\"clocksource is %s, not tsc\"\n", cs);
@@ -691,7 +471,7 @@ int main(int argc, char **argv)
 	trace_setup(have_ti);
 
 	gen_stop = 0;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NR_GENS; i++)
 		if (mask & (1 << i))
 			pthread_create(&th[i], NULL, gen_fn[i], NULL);
 	sleep_ms(500);
@@ -748,7 +528,7 @@ int main(int argc, char **argv)
 	snap_irqs(b, opt_cpu);
 	ipis = trace_count(IPI_INST);
 	gen_stop = 1;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NR_GENS; i++)
 		if (mask & (1 << i))
 			pthread_join(th[i], NULL);
 
@@ -763,12 +543,8 @@ int main(int argc, char **argv)
 
 	printf("# cpu%d interrupts:", opt_cpu);
 	for (i = 0; i < b->n; i++) {
-		unsigned long long before = 0, d;
+		unsigned long long d = snap_growth(a, b, i);
 
-		for (j = 0; j < a->n; j++)
-			if (!strcmp(a->row[j].name, b->row[i].name))
-				before = a->row[j].count;
-		d = b->row[i].count - before;
 		total += d;
 		if (d) {
 			printf(" %s=+%llu", b->row[i].name, d);
@@ -778,7 +554,7 @@ int main(int argc, char **argv)
 	}
 	printf("%s\n", total ? "" : " none");
 	printf("# control: ipis_targeted=%llu", ipis);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NR_GENS; i++)
 		if (mask & (1 << i))
 			printf(" %s_ops=%llu", gen_name[i], gen_ops[i]);
 	printf("\n");

@@ -70,27 +70,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "generators.h"
 #include "ti_abi.h"
 
-#define TRACING		"/sys/kernel/tracing"
 #define IPI_INST	TRACING "/instances/ti_ipi"
 #define PURGE_INST	TRACING "/instances/ti_purge"
 #define DEFER_INST	TRACING "/instances/ti_defer"
 #define DEFER_EVENT	"/events/context_tracking/ct_work_defer"
-#define TOGGLE_EVENT	toggle_event
-static char toggle_event[256] = TRACING "/events/signal/signal_deliver/enable";
-#define MAX_ROWS	128
-
-struct irq_row {
-	char name[48];
-	unsigned long long count;
-};
-
-struct irq_snap {
-	int n;
-	struct irq_row row[MAX_ROWS];
-};
-
 struct shared {
 	volatile int ready, stop, done, err;
 	volatile long long loops;
@@ -105,125 +91,6 @@ static const char *opt_targets = "2-3";
 static cpu_set_t targets;
 static char ipi_filter[256];
 static int have_defer;
-static volatile int gen_stop;
-static int sem_nsems = 1 << 18;
-static unsigned long long gen_ops[4];
-
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static int read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return n;
-}
-
-static void must_write(const char *path, const char *val)
-{
-	int ret = write_file(path, val);
-
-	if (ret) {
-		printf("env-failure reason=\"cannot write '%s' to %s: %s\"\n",
-		       val, path, strerror(-ret));
-		exit(2);
-	}
-}
-
-static void snap_irqs(struct irq_snap *s, int cpu)
-{
-	char *buf = malloc(1 << 20), *line, *save, *p;
-	int fd = open("/proc/interrupts", O_RDONLY), ncpu = 0, col;
-	ssize_t n, tot = 0;
-
-	s->n = 0;
-	if (fd < 0 || !buf) {
-		perror("/proc/interrupts");
-		exit(2);
-	}
-	while ((n = read(fd, buf + tot, (1 << 20) - 1 - tot)) > 0)
-		tot += n;
-	close(fd);
-	buf[tot] = 0;
-
-	line = strtok_r(buf, "\n", &save);
-	for (p = line; (p = strstr(p, "CPU")); p += 3)
-		ncpu++;
-	while ((line = strtok_r(NULL, "\n", &save)) && s->n < MAX_ROWS) {
-		struct irq_row *r = &s->row[s->n];
-		unsigned long long v = 0, val = 0;
-		char *name = line, *end;
-
-		while (isspace(*name))
-			name++;
-		p = strchr(name, ':');
-		if (!p)
-			continue;
-		*p++ = 0;
-		for (col = 0; col < ncpu; col++) {
-			v = strtoull(p, &end, 10);
-			if (end == p)
-				break;
-			if (col == cpu)
-				val = v;
-			p = end;
-		}
-		/* ERR, MIS and the like have one global count, not per CPU. */
-		if (col < ncpu)
-			continue;
-		while (isspace(*p))
-			p++;
-		if (isdigit(name[0])) {
-			char *last = strrchr(p, ' ');
-
-			snprintf(r->name, sizeof(r->name), "irq%s(%s)", name,
-				 last ? last + 1 : p);
-		} else {
-			snprintf(r->name, sizeof(r->name), "%s", name);
-		}
-		r->count = val;
-		s->n++;
-	}
-	free(buf);
-}
-
-/* Sum of entries (kept and overwritten) in all CPU buffers of an instance. */
-static unsigned long long trace_count(const char *inst)
-{
-	unsigned long long sum = 0;
-	char path[256], buf[4096], *p;
-	int cpu;
-
-	for (cpu = 0; cpu < 64; cpu++) {
-		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/stats", inst, cpu);
-		if (read_file(path, buf, sizeof(buf)) < 0)
-			break;
-		p = strstr(buf, "entries:");
-		if (p)
-			sum += strtoull(p + 8, NULL, 10);
-		p = strstr(buf, "overrun:");
-		if (p)
-			sum += strtoull(p + 8, NULL, 10);
-	}
-	return sum;
-}
 
 /* "callsite=on_each_cpu_cond_mask+0x20/0x40" -> counts per sending function. */
 static void ipi_callsites(void)
@@ -338,88 +205,6 @@ static void pin(pid_t pid, const char *list)
 	}
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-static void *gen_patch(void *arg)
-{
-	while (!gen_stop) {
-		if (write_file(TOGGLE_EVENT, "1") || write_file(TOGGLE_EVENT, "0")) {
-			printf("# patch generator: cannot toggle %s\n", TOGGLE_EVENT);
-			break;
-		}
-		gen_ops[0]++;
-		sleep_ms(10);
-	}
-	return NULL;
-}
-
-static void *thread_nop(void *arg)
-{
-	return NULL;
-}
-
-/*
- * Two sources of vfree(), so that the lazy purge (and its kernel TLB flush)
- * runs a few times a second even under TCG: kernel stacks of short-lived
- * threads (VMAP_STACK, 16 KiB each) and large SysV semaphore arrays, which
- * ipc/sem.c allocates with kvzalloc() (beyond KMALLOC_MAX_SIZE that is
- * vmalloc) and frees on IPC_RMID.  lazy_max_pages() is 32 MiB per
- * fls(num_online_cpus()); the purge count is read from the
- * purge_vmap_area_lazy tracepoint, not assumed.
- */
-static void *gen_vmalloc(void *arg)
-{
-	pthread_t th[16];
-	int i, n, id;
-
-	while (!gen_stop) {
-		id = semget(IPC_PRIVATE, sem_nsems, IPC_CREAT | 0600);
-		if (id >= 0)
-			semctl(id, 0, IPC_RMID);
-		for (n = 0; n < 16; n++)
-			if (pthread_create(&th[n], NULL, thread_nop, NULL))
-				break;
-		for (i = 0; i < n; i++)
-			pthread_join(th[i], NULL);
-		gen_ops[1]++;
-	}
-	return NULL;
-}
-
-static void *gen_lru(void *arg)
-{
-	while (!gen_stop) {
-		if (write_file("/proc/sys/vm/drop_caches", "1")) {
-			printf("# lru generator: cannot write drop_caches\n");
-			break;
-		}
-		gen_ops[2]++;
-		sleep_ms(20);
-	}
-	return NULL;
-}
-
-static void *gen_vmstat(void *arg)
-{
-	char buf[64];
-
-	while (!gen_stop) {
-		read_file("/proc/sys/vm/stat_refresh", buf, sizeof(buf));
-		gen_ops[3]++;
-		sleep_ms(20);
-	}
-	return NULL;
-}
-
-static void *(*const gen_fn[4])(void *) = { gen_patch, gen_vmalloc, gen_lru, gen_vmstat };
-static const char *const gen_name[] = { "patch", "vmalloc", "lru", "vmstat" };
-
 /* Generator name -> bit mask of gen_fn[]; "idle" is 0, "all" every one. */
 static int gen_mask(const char *name)
 {
@@ -428,8 +213,8 @@ static int gen_mask(const char *name)
 	if (!strcmp(name, "idle"))
 		return 0;
 	if (!strcmp(name, "all"))
-		return 0xf;
-	for (i = 0; i < 4; i++)
+		return (1 << NR_GENS) - 1;
+	for (i = 0; i < NR_GENS; i++)
 		if (!strcmp(name, gen_name[i]))
 			return 1 << i;
 	return -1;
@@ -529,9 +314,9 @@ static int run_one(const char *name, const char *clocksource)
 {
 	struct irq_snap *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
 	unsigned long long total = 0, ipis, purges, deferred = 0;
-	int mask = gen_mask(name), i, j, stopped = 0, envfail = 0, status;
-	unsigned long long ops0[4];
-	pthread_t th[4];
+	int mask = gen_mask(name), i, stopped = 0, envfail = 0, status;
+	unsigned long long ops0[NR_GENS];
+	pthread_t th[NR_GENS];
 	struct shared *sh;
 	char breaks[32], dstr[32];
 	struct ti_counts tic0, tic1;
@@ -593,12 +378,12 @@ static int run_one(const char *name, const char *clocksource)
 	snap_irqs(a, opt_cpu);
 
 	gen_stop = 0;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NR_GENS; i++)
 		if (mask & (1 << i))
 			pthread_create(&th[i], NULL, gen_fn[i], NULL);
 	sleep_ms(opt_seconds * 1000L);
 	gen_stop = 1;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NR_GENS; i++)
 		if (mask & (1 << i))
 			pthread_join(th[i], NULL);
 
@@ -614,12 +399,8 @@ static int run_one(const char *name, const char *clocksource)
 
 	printf("# cpu%d interrupts:", opt_cpu);
 	for (i = 0; i < b->n; i++) {
-		unsigned long long before = 0, d;
+		unsigned long long d = snap_growth(a, b, i);
 
-		for (j = 0; j < a->n; j++)
-			if (!strcmp(a->row[j].name, b->row[i].name))
-				before = a->row[j].count;
-		d = b->row[i].count - before;
 		total += d;
 		if (d)
 			printf(" %s=+%llu", b->row[i].name, d);
@@ -637,7 +418,7 @@ static int run_one(const char *name, const char *clocksource)
 		snprintf(dstr, sizeof(dstr), "na");
 	printf("# control: ipis_targeted=%llu deferred=%s vmalloc_purges=%llu", ipis, dstr,
 	       purges);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NR_GENS; i++)
 		if (mask & (1 << i))
 			printf(" %s_ops=%llu", gen_name[i], gen_ops[i] - ops0[i]);
 	printf("\n");
@@ -697,15 +478,7 @@ int main(int argc, char **argv)
 	/* Everything but the spinner stays on the housekeeping CPUs. */
 	pin(0, "0-1");
 
-	/* x86 boots on tsc-early and switches to tsc once it is calibrated. */
-	for (c = 0; c < 150; c++) {
-		if (read_file("/sys/devices/system/clocksource/clocksource0/current_clocksource",
-			      cs, sizeof(cs)) > 0)
-			cs[strcspn(cs, "\n")] = 0;
-		if (strcmp(cs, "tsc-early"))
-			break;
-		sleep_ms(100);
-	}
+	current_clocksource(cs, sizeof(cs));
 	printf("# clocksource=%s task_isolation=%s spinner=%s\n", cs,
 	       ti_available() ? "yes" : "no", opt_fifo ? "SCHED_FIFO" : "SCHED_OTHER");
 	if (opt_fifo && write_file("/proc/sys/kernel/sched_rt_runtime_us", "-1"))

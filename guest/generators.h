@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The interference generators of the guest benchmarks (tibench,
+ * oslatrun): each runs on a housekeeping CPU until gen_stop is set and
+ * does something that, in 6.12, sends work to every CPU.  gen_ops[] counts
+ * their rounds.
+ *
+ *   patch    toggle a tracepoint (toggle_event): jump labels and static
+ *            calls, text_poke on x86
+ *   vmalloc  thread create/exit and SysV semaphore arrays: the lazy
+ *            vmalloc purge and its kernel TLB flush
+ *   lru      drop_caches: lru_add_drain_all()
+ *   vmstat   stat_refresh: vmstat_refresh()
+ */
+#ifndef GUEST_GENERATORS_H
+#define GUEST_GENERATORS_H
+
+#include <pthread.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
+
+#include "benchutil.h"
+
+#define NR_GENS		4
+
+static volatile int gen_stop;
+static int sem_nsems = 1 << 18;
+static unsigned long long gen_ops[NR_GENS];
+static char toggle_event[256] = TRACING "/events/signal/signal_deliver/enable";
+
+static void *gen_patch(void *arg)
+{
+	while (!gen_stop) {
+		if (write_file(toggle_event, "1") || write_file(toggle_event, "0")) {
+			printf("# patch generator: cannot toggle %s\n", toggle_event);
+			break;
+		}
+		gen_ops[0]++;
+		sleep_ms(10);
+	}
+	return NULL;
+}
+
+static void *thread_nop(void *arg)
+{
+	return NULL;
+}
+
+/*
+ * Two sources of vfree(), so that the lazy purge (and its kernel TLB flush)
+ * runs a few times a second even under TCG: kernel stacks of short-lived
+ * threads (VMAP_STACK, 16 KiB each) and large SysV semaphore arrays, which
+ * ipc/sem.c allocates with kvzalloc() (beyond KMALLOC_MAX_SIZE that is
+ * vmalloc) and frees on IPC_RMID.  lazy_max_pages() is 32 MiB per
+ * fls(num_online_cpus()); the purge count is read from the
+ * purge_vmap_area_lazy tracepoint, not assumed.
+ */
+static void *gen_vmalloc(void *arg)
+{
+	pthread_t th[16];
+	int i, n, id;
+
+	while (!gen_stop) {
+		id = semget(IPC_PRIVATE, sem_nsems, IPC_CREAT | 0600);
+		if (id >= 0)
+			semctl(id, 0, IPC_RMID);
+		for (n = 0; n < 16; n++)
+			if (pthread_create(&th[n], NULL, thread_nop, NULL))
+				break;
+		for (i = 0; i < n; i++)
+			pthread_join(th[i], NULL);
+		gen_ops[1]++;
+	}
+	return NULL;
+}
+
+static void *gen_lru(void *arg)
+{
+	while (!gen_stop) {
+		if (write_file("/proc/sys/vm/drop_caches", "1")) {
+			printf("# lru generator: cannot write drop_caches\n");
+			break;
+		}
+		gen_ops[2]++;
+		sleep_ms(20);
+	}
+	return NULL;
+}
+
+static void *gen_vmstat(void *arg)
+{
+	char buf[64];
+
+	while (!gen_stop) {
+		read_file("/proc/sys/vm/stat_refresh", buf, sizeof(buf));
+		gen_ops[3]++;
+		sleep_ms(20);
+	}
+	return NULL;
+}
+
+static void *(*const gen_fn[NR_GENS])(void *) = { gen_patch, gen_vmalloc, gen_lru, gen_vmstat };
+static const char *const gen_name[NR_GENS] = { "patch", "vmalloc", "lru", "vmstat" };
+
+#endif /* GUEST_GENERATORS_H */
