@@ -2,9 +2,10 @@
 ARCH ?= x86_64
 BENCH_SECONDS ?= 10
 SOAK_SECONDS ?= 600
+STRESS_SECONDS ?= 60
 S := scripts
 
-.PHONY: help deps run test tree export build guest selftests bench soak oslat upstream hardening bisect cost checkpatch clean
+.PHONY: help deps run test tree export build guest selftests bench soak oslat upstream hardening bisect cost trace-breaks checkpatch clean
 
 help:
 	@echo "make run        main job: patched kernel, isolated task under load (ARCH=$(ARCH))"
@@ -20,6 +21,7 @@ help:
 	@echo "make hardening  selftests on KASAN (preempt=full/none, both arches) and KCSAN (x86_64) kernels"
 	@echo "make bisect     every prefix of the series built: x86_64 options on/off, arm64 on (long)"
 	@echo "make cost       instruction-count guard: entry paths, vanilla vs patched perf kernels, both arches"
+	@echo "make trace-breaks  trace what breaks isolation in the stress test (both arches, STRESS_SECONDS)"
 	@echo "make checkpatch checkpatch --strict on every patch"
 
 deps:
@@ -65,6 +67,11 @@ bisect: deps
 	$(S)/bisect.sh
 cost: deps
 	$(S)/cost.sh x86_64 arm64
+trace-breaks: deps
+	for a in x86_64 arm64; do \
+		$(S)/build-kernel.sh $$a patched debug && $(S)/build-guest.sh $$a || exit 1; \
+	done
+	$(S)/trace-breaks.sh -s $(STRESS_SECONDS) x86_64 arm64
 checkpatch:
 	$(S)/checkpatch.sh
 clean:

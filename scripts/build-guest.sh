@@ -24,6 +24,7 @@ CC=("${cross}gcc" -static -O2 -Wall -Wextra -Wno-unused-parameter -isystem "$hdr
 "${CC[@]}" -o "$root/bin/smoke" "$TOP/guest/smoke.c"
 "${CC[@]}" -o "$root/bin/tibench" "$TOP/guest/tibench.c" -lpthread
 "${CC[@]}" -o "$root/bin/costbench" "$TOP/guest/costbench.c" -lpthread
+"${CC[@]}" -o "$root/bin/tracebreaks" "$TOP/guest/tracebreaks.c" -lpthread
 
 # Selftests come from the patched source: check it out under the lock.
 exec 9>"$TI_CACHE/src.lock"
