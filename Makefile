@@ -5,13 +5,14 @@ SOAK_SECONDS ?= 600
 STRESS_SECONDS ?= 60
 S := scripts
 
-.PHONY: help deps run test tree export build guest selftests bench soak oslat upstream hardening bisect cost trace-breaks checkpatch clean
+.PHONY: help deps run test tree export rebase build guest selftests bench soak oslat upstream hardening bisect cost trace-breaks checkpatch clean
 
 help:
 	@echo "make run        main job: patched kernel, isolated task under load (ARCH=$(ARCH))"
 	@echo "make test       every test (what CI runs); ends with 'N passed, N failed'"
 	@echo "make tree       git tree of the base with the series applied (./linux)"
 	@echo "make export     write ./linux's commits back to patches/"
+	@echo "make rebase VERSION=v  move the series to Debian's linux-source-6.12 version v"
 	@echo "make build      build vanilla and patched kernels for ARCH"
 	@echo "make selftests  boot the patched ARCH kernel and run the selftests"
 	@echo "make bench      vanilla vs patched interference benchmark (BENCH_SECONDS per generator)"
@@ -34,6 +35,9 @@ tree: deps
 	$(S)/tree.sh
 export:
 	$(S)/export.sh
+rebase:
+	@[ -n "$(VERSION)" ] || { echo "usage: make rebase VERSION=<Debian version of linux-source-6.12>"; exit 1; }
+	$(S)/rebase.sh $(VERSION)
 build: deps
 	$(S)/build-kernel.sh $(ARCH) vanilla debug
 	$(S)/build-kernel.sh $(ARCH) patched debug

@@ -10,6 +10,10 @@
 # usage: bisect-quick.sh      (TI_BISECT_FROM=K starts at the K-th prefix)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+# A worktree of its own: moving the patched one through the prefixes
+# would make the next patched kernel build recompile.
+export TI_SRC=$TI_CACHE/src/bisect-quick
+SRC=$TI_SRC
 tag=$("$TOP/scripts/base.sh")
 n=$(series_patches | wc -l)
 fail=0

@@ -34,8 +34,8 @@ tag=$("$TOP/scripts/base.sh")
 W=$TI_CACHE/src/bisect
 if [ ! -e "$W/.git" ]; then
 	log "creating the bisect worktree $W"
-	git -C "$SRC" worktree prune
-	git -C "$SRC" worktree add -q --detach "$W" "$tag"
+	git --git-dir="$BASE_REPO" worktree prune
+	git --git-dir="$BASE_REPO" worktree add -q --detach "$W" "$tag"
 fi
 mkdir -p "$BUILD/logs/bisect"
 export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=ti KBUILD_BUILD_HOST=ti

@@ -4,7 +4,11 @@
 # Prints one line per patch; exits 1 if any has an error, warning or check.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-"$TOP/scripts/base.sh" >/dev/null
+# The base's checkpatch.pl, from the vanilla worktree.
+exec 9>"$TI_CACHE/src.lock"
+flock 9
+"$TOP/scripts/checkout.sh" vanilla >/dev/null
+SRC=$(src_of vanilla)
 
 # Directories the series itself lists in MAINTAINERS (F: lines it adds), so far.
 listed=()

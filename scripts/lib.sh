@@ -15,10 +15,24 @@ export CCACHE_DIR
 
 BASE_PKG=linux-source-6.12
 BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+# Bare repository holding each imported Debian version as a commit tagged
+# base-<version> (scripts/base.sh); every source tree is a worktree of it.
 BASE_REPO=$TI_CACHE/linux.git
-# One source worktree, checked out to the base or the series before each
-# build, so that both kernels compile from the same paths and share ccache.
-SRC=${TI_SRC:-$TI_CACHE/src/linux}	# bisect.sh: a worktree of its own
+# One worktree per kind of kernel, each staying at its own commit, so that
+# building one kind never touches the other's files and every object tree
+# stays incremental: vanilla (the base) and patched (the series; the broken
+# kernel is built from it, see build-kernel.sh).  TI_SRC overrides both
+# (bisect.sh: a worktree of its own).
+src_of() {
+	if [ -n "${TI_SRC:-}" ]; then
+		echo "$TI_SRC"
+	elif [ "$1" = vanilla ]; then
+		echo "$TI_CACHE/src/vanilla"
+	else
+		echo "$TI_CACHE/src/patched"
+	fi
+}
+SRC=$(src_of patched)
 PATCHES=${PATCHES:-$TOP/patches}
 SERIES=$PATCHES/series
 JOBS=${JOBS:-$(nproc)}
@@ -27,6 +41,14 @@ JOBS=${JOBS:-$(nproc)}
 # Authors come from the patches; the committer never reaches an export.
 export GIT_COMMITTER_NAME="Task Isolation Tooling" GIT_COMMITTER_EMAIL="tooling@localhost"
 TREE=${TREE:-$TOP/linux}
+
+# Every kernel make of the tooling runs with the same environment, so that
+# one never makes another rebuild (timestamps, ccache's view of paths).
+kbuild_env() {
+	export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=ti KBUILD_BUILD_HOST=ti
+	export CCACHE_BASEDIR=$TI_CACHE CCACHE_NOHASHDIR=1
+	export CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
+}
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -60,15 +82,48 @@ base_installed_version() {
 	dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null || true
 }
 
-# Base version recorded in the repository as last tested.
+# Base version the series is tested on, from BASE.
 base_recorded_version() {
 	sed -n 's/^version=//p' "$TOP/BASE"
+}
+
+# Versions of the base package Debian's archive serves, newest first
+# (from the apt lists; run apt-get update first for a current answer).
+base_served_versions() {
+	apt-cache madison "$BASE_PKG" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}' |
+		sort -u | sort -r -V
 }
 
 # Patch file names from patches/series, in order; comments and blanks skipped.
 series_patches() {
 	[ -f "$SERIES" ] || return 0
 	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$SERIES"
+}
+
+# Path of the source tarball of base version $1: the installed package's
+# when it is that version, else one extracted from that version's package,
+# fetched from the archive with apt-get download into the cache (nothing is
+# installed or removed).  Dies when the archive does not serve it.
+base_tarball() {
+	local ver=$1 d t
+	if [ "$(base_installed_version)" = "$ver" ] && [ -f "$BASE_TARBALL" ]; then
+		echo "$BASE_TARBALL"
+		return
+	fi
+	d=$TI_CACHE/debs/$ver
+	t=$d/$(basename "$BASE_TARBALL")
+	if [ ! -f "$t" ]; then
+		log "fetching $BASE_PKG $ver from the archive"
+		rm -rf "$d"
+		mkdir -p "$d"
+		(cd "$d" && apt-get download -q "$BASE_PKG=$ver") > "$d/download.log" 2>&1 ||
+			die "Debian's archive does not serve $BASE_PKG $ver (served: $(base_served_versions | tr '\n' ' ')); see $d/download.log"
+		dpkg-deb --fsys-tarfile "$d"/*.deb |
+			tar -x -O "./usr/src/$(basename "$BASE_TARBALL")" > "$t.part"
+		mv "$t.part" "$t"
+		rm -f "$d"/*.deb
+	fi
+	echo "$t"
 }
 
 # Git tag naming the imported base of a given Debian version.

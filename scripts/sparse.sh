@@ -16,18 +16,20 @@ mkdir -p "$out"
 exec 9>"$TI_CACHE/src.lock"
 flock 9
 tag=$("$TOP/scripts/base.sh")
+commit=$("$TOP/scripts/checkout.sh" patched)
+mapfile -t files < <(git -C "$(src_of patched)" diff --name-only "$tag" "$commit" -- '*.c' | grep -v '^tools/' || true)
 run() {	# kind -> sparse output of the series' .c files on stdout
-	local kind=$1 O=$TI_CACHE/out/$arch-$1-debug objs=()
-	local commit
-	commit=$("$TOP/scripts/checkout.sh" patched)
-	mapfile -t files < <(git -C "$SRC" diff --name-only "$tag" "$commit" -- '*.c' | grep -v '^tools/' || true)
+	local kind=$1 O=$TI_CACHE/out/$arch-$1-debug objs=() S
+	S=$(src_of "$kind")
 	"$TOP/scripts/checkout.sh" "$kind" >/dev/null
 	for f in "${files[@]}"; do
-		[ -f "$SRC/$f" ] && [ -f "$O/${f%.c}.o" ] && objs+=("${f%.c}.o")
+		[ -f "$S/$f" ] && [ -f "$O/${f%.c}.o" ] && objs+=("${f%.c}.o")
 	done
 	[ ${#objs[@]} -gt 0 ] || return 0
-	make -s -C "$SRC" O="$O" ARCH="$arch" CROSS_COMPILE="$cross" C=2 \
-		CC="ccache ${cross}gcc" "${objs[@]}" 2>&1 | grep -E 'warning|error' |
+	kbuild_env
+	# C=2 checks the named objects' sources without recompiling them.
+	make -s -C "$S" O="$O" ARCH="$arch" CROSS_COMPILE="$cross" C=2 \
+		CC="ccache ${cross}gcc" HOSTCC="ccache gcc" "${objs[@]}" 2>&1 | grep -E 'warning|error' |
 		sed -e 's/:[0-9]*:[0-9]*:/:/' | sort -u || true
 }
 run vanilla > "$out/vanilla.txt"

@@ -58,7 +58,12 @@ has_options() {
 	grep -q '^CONFIG_' "$TOP/configs/series.config"
 }
 
+t_start=$(date +%s)
 step deps "$S/deps.sh" || { echo "0 passed, 1 failed"; exit 1; }
+# Whether the archive serves a newer base and the series applies to it:
+# one line at the end, never a failure (moving is 'make rebase').
+"$S/base-newer.sh" > "$BUILD/logs/base-newer.txt" 2>&1 &
+newer_pid=$!
 step "series applies (git am)" roundtrip_apply &&
 	step "export fixed point" roundtrip_export
 [ -n "${ok["series applies (git am)"]:-}" ] || skip_fail "export fixed point" "series applies"
@@ -68,7 +73,11 @@ for arch in x86_64 arm64; do
 	step "build $arch vanilla" "$S/build-kernel.sh" "$arch" vanilla debug
 	step "build $arch patched" "$S/build-kernel.sh" "$arch" patched debug
 	if has_options; then
-		step "build $arch patched, series options off" "$S/build-kernel.sh" "$arch" patched off
+		if [ -n "${ok["build $arch vanilla"]:-}" ]; then
+			step "build $arch patched, series options off (objects, symbols)" "$S/build-off.sh" "$arch"
+		else
+			skip_fail "build $arch patched, series options off (objects, symbols)" "build $arch vanilla"
+		fi
 	fi
 	if [ "$arch" = x86_64 ]; then
 		if [ -n "${ok["build $arch vanilla"]:-}" ] && [ -n "${ok["build $arch patched"]:-}" ]; then
@@ -115,7 +124,10 @@ else
 	skip_fail "benchmark: no interrupt, no break (every generator)" "benchmark"
 fi
 
+wait "$newer_pid" || true
 echo
+tail -n 1 "$BUILD/logs/base-newer.txt"
+echo "total $(( $(date +%s) - t_start ))s"
 if [ $fail -gt 0 ]; then
 	echo "failed:"
 	printf '  %s\n' "${failed[@]}"

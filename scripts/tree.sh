@@ -29,14 +29,15 @@ if [ -d "$TREE/.git" ] && [ "${TREE_FORCE:-0}" != 1 ]; then
 fi
 
 if [ ! -d "$TREE/.git" ]; then
-	log "creating $TREE (objects hard-linked from $SRC)"
-	git clone -q --no-checkout "$SRC" "$TREE"
+	log "creating $TREE (objects borrowed from $BASE_REPO)"
+	git init -q "$TREE"
+	echo "$BASE_REPO/objects" > "$TREE/.git/objects/info/alternates"
 	git -C "$TREE" config gc.auto 0
 	git -C "$TREE" config core.abbrev 12
 	git -C "$TREE" config user.name "${TI_AUTHOR_NAME:-Task Isolation Developers}"
 	git -C "$TREE" config user.email "${TI_AUTHOR_EMAIL:-task-isolation@localhost}"
 fi
-git -C "$TREE" fetch -q --tags "$SRC"
+git -C "$TREE" fetch -q "$BASE_REPO" 'refs/tags/*:refs/tags/*'
 git -C "$TREE" am --abort >/dev/null 2>&1 || true
 git -C "$TREE" checkout -q -f -B series "$tag"
 git -C "$TREE" clean -q -fdx

@@ -107,7 +107,6 @@ build_tests() {
 	hdr=$TI_CACHE/out/$arch-patched-debug/usr/include
 	[ -d "$hdr" ] || die "no exported headers at $hdr; build the patched kernel first (scripts/build-kernel.sh $arch patched)"
 	[ -x "$out/root/init" ] || die "no guest init at $out/root/init; build the guest first (scripts/build-guest.sh $arch)"
-	[ -d "$SRC/.git" ] || [ -f "$SRC/.git" ] || die "no source worktree at $SRC; build a kernel first (scripts/build-kernel.sh $arch vanilla)"
 
 	if [ "$arch" = arm64 ]; then
 		dirs=("${dirs_common[@]}" arm64)
