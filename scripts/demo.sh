@@ -30,5 +30,9 @@ if [ "$b" = na ]; then
 	echo "Task isolation was not available: the task spun without it."
 else
 	echo "Its task ran with strict task isolation (PR_TASK_ISOLATION, SIGUSR1 on a break): $b breaks (causes: $causes)."
-	echo "The 'all' load includes the vmalloc purge, whose x86 kernel TLB flush still reaches CPU 3 (next issue)."
+	echo "The load patched kernel text, purged vmalloc areas, drained LRU batches and refreshed vmstat on the"
+	echo "housekeeping CPUs: the text-patch sync and the kernel TLB flush were deferred to CPU 3's next kernel"
+	echo "entry, the drains and the refresh skipped it (README, 'The interference benchmark')."
 fi
+echo "As on 6.12 itself, the fair deadline server would visit CPU 3 about once a second: the demo sets it"
+echo "aside through debugfs, hence the kernel's 'Fair server disabled' warning (README, 'The fair server')."

@@ -30,7 +30,7 @@ run() {	# kind -> sparse output of the series' .c files on stdout
 	# C=2 checks the named objects' sources without recompiling them.
 	make -s -C "$S" O="$O" ARCH="$arch" CROSS_COMPILE="$cross" C=2 \
 		CC="ccache ${cross}gcc" HOSTCC="ccache gcc" "${objs[@]}" 2>&1 | grep -E 'warning|error' |
-		sed -e 's/:[0-9]*:[0-9]*:/:/' | sort -u || true
+		sed -e "s|^$S/||" -e 's/:[0-9]*:[0-9]*:/:/' | sort -u || true
 }
 run vanilla > "$out/vanilla.txt"
 run patched > "$out/patched.txt"
