@@ -38,8 +38,7 @@ if [ ! -e "$W/.git" ]; then
 	git --git-dir="$BASE_REPO" worktree add -q --detach "$W" "$tag"
 fi
 mkdir -p "$BUILD/logs/bisect"
-export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=ti KBUILD_BUILD_HOST=ti
-export CCACHE_BASEDIR=$TI_CACHE CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
+kbuild_env
 
 # Check the worktree out at the base plus the first @1 patches.
 checkout_prefix() {

@@ -56,7 +56,7 @@ restore=()
 cleanup() {
 	rm -f "$cfg"
 	# Put the patched worktree back as it was: contents and times.
-	local f t
+	local f t i
 	for ((i = 0; i < ${#restore[@]}; i += 2)); do
 		f=${restore[i]} t=${restore[i + 1]}
 		git -C "$S" checkout -q HEAD -- "$f"
