@@ -8,7 +8,9 @@
 # usage: run-guest.sh ARCH IMAGE INITRAMFS LOG TIMEOUT PAYLOAD [ARGS...]
 # Environment: TI_CMDLINE_EXTRA (appended), TI_QEMU_EXTRA (QEMU options),
 # TI_ISOLATION (CPU list, default 2-3), TI_ACCEL (default tcg,thread=multi;
-# -icount needs tcg,thread=single).
+# -icount needs tcg,thread=single), TI_NMI_PERIOD (x86_64: once the payload
+# has started, inject an NMI into every vCPU every that many seconds through
+# the QEMU monitor; the guest sees ti_nmi=PERIOD on its command line).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -38,16 +40,34 @@ arm64)
 	;;
 *) die "unknown arch $arch" ;;
 esac
+nmi=${TI_NMI_PERIOD:-}
+mon=
+if [ -n "$nmi" ]; then
+	[ "$arch" = x86_64 ] || die "TI_NMI_PERIOD: only x86_64 (QEMU's monitor 'nmi')"
+	mon=$(mktemp -u /tmp/ti-mon.XXXXXX)
+	qemu+=(-monitor "unix:$mon,server=on,wait=off")
+	cmdline+=" ti_nmi=$nmi"
+fi
 cmdline+=" ${TI_CMDLINE_EXTRA:-} -- $payload $*"
 
 mkdir -p "$(dirname "$logf")"
 echo "# qemu: ${qemu[*]} ${TI_QEMU_EXTRA:-} -kernel $image -initrd $initrd" > "$logf"
 echo "# cmdline: $cmdline" >> "$logf"
 rc=0
+injector=
+if [ -n "$nmi" ]; then
+	"$TOP/scripts/nmi-inject.sh" "$mon" "$logf" "$nmi" &
+	injector=$!
+fi
 # shellcheck disable=SC2086
 timeout --foreground -k 5 "$tmo" "${qemu[@]}" ${TI_QEMU_EXTRA:-} -nographic -no-reboot \
 	-kernel "$image" -initrd "$initrd" -append "$cmdline" \
 	</dev/null >> "$logf" 2>&1 || rc=$?
+if [ -n "$injector" ]; then
+	kill "$injector" 2>/dev/null || true
+	wait "$injector" 2>/dev/null || true
+	rm -f "$mon"
+fi
 # The serial console turns \n into \r\n.
 sed -i 's/\r$//' "$logf"
 

@@ -14,13 +14,15 @@ set -euo pipefail
 export TI_ACCEL=${TI_ACCEL:-tcg,thread=single}
 arch=${1:?usage: selftests.sh ARCH}
 # TI_VARIANT picks another patched kernel (kasan, kcsan: scripts/hardening.sh),
-# TI_LOG_TAG names its log.
+# TI_LOG_TAG names its log, TI_SELFTEST_ARGS picks one program and its
+# arguments (guest/init.c: "selftests PROG ARGS...").
 img=$BUILD/kernels/$arch-patched-${TI_VARIANT:-debug}/$(basename "$(kimage "$arch")")
 logf=$BUILD/logs/selftests-$arch${TI_LOG_TAG:+-$TI_LOG_TAG}.log
 [ -f "$img" ] || die "no kernel at $img: run scripts/build-kernel.sh $arch patched ${TI_VARIANT:-debug}"
 rc=0
+# shellcheck disable=SC2086 # TI_SELFTEST_ARGS: words
 "$TOP/scripts/run-guest.sh" "$arch" "$img" "$BUILD/guest/$arch/initramfs.cpio" \
-	"$logf" "${TI_SELFTEST_TIMEOUT:-900}" selftests || rc=$?
+	"$logf" "${TI_SELFTEST_TIMEOUT:-900}" selftests ${TI_SELFTEST_ARGS:-} || rc=$?
 tap=$(sed -n '/^TI-PAYLOAD-BEGIN/,/^TI-PAYLOAD-END/p' "$logf" | grep -E '^(not )?ok [0-9]+ |^#|^TAP|^[0-9]+\.\.' || true)
 printf '%s\n' "$tap"
 # Per-test lines count; the runner's own "ok N selftests: ..." lines do not
