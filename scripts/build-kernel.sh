@@ -5,7 +5,7 @@
 #   patched/debug  base + series, series options on, the tested kernel
 #                  (worktree src/patched); also kasan, kcsan, perf
 #   patched/off    base + series, series options off
-#   broken/debug   patched/debug plus $TI_BREAK_PATCH (default
+#   broken/VARIANT patched/VARIANT (debug, kasan, kcsan) plus $TI_BREAK_PATCH (default
 #                  tests/break-checkpoint.patch): built incrementally in a
 #                  copy of the patched object tree, the patch applied to the
 #                  patched worktree only for that build, and the files'
@@ -36,9 +36,12 @@ ccache -M 20G >/dev/null
 case "$kind" in
 vanilla|patched) ;;
 broken)
-	[ "$variant" = debug ] || die "the broken kernel has only the debug variant"
+	case "$variant" in
+	debug|kasan|kcsan) ;;
+	*) die "the broken kernel has the debug, kasan and kcsan variants only" ;;
+	esac
 	# Its starting point: the patched objects, up to date.
-	"$TOP/scripts/build-kernel.sh" "$arch" patched debug
+	"$TOP/scripts/build-kernel.sh" "$arch" patched "$variant"
 	;;
 *) die "$usage" ;;
 esac
@@ -78,7 +81,7 @@ if [ -f "$O/.ti-key" ] && [ "$(cat "$O/.ti-key")" = "$key" ] &&
 else
 	rm -f "$O/.ti-key"
 	if [ "$kind" = broken ]; then
-		P=$TI_CACHE/out/$arch-patched-debug
+		P=$TI_CACHE/out/$arch-patched-$variant
 		log "$name: copying the patched objects, then building incrementally"
 		rsync -a --delete "$P/" "$O/"
 		rm -f "$O/.ti-key"

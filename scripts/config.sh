@@ -31,7 +31,7 @@ patched/off)
 	off=("$C/series.config")
 	;;
 patched/perf) frags+=("$C/series-perf.config") ;;
-patched/*|broken/debug) frags+=("$C/series.config") ;;
+patched/*|broken/debug|broken/kasan|broken/kcsan) frags+=("$C/series.config") ;;
 *) die "unknown kind/variant $kind/$variant" ;;
 esac
 

@@ -34,7 +34,16 @@ for m in "${muts[@]}"; do
 	[ -n "$expect" ] || die "$m has no Expect-fail: line"
 	prog=$(sed -n 's/^Program: //p' "$m")
 	prog=${prog:-task_isolation_test}
-	TI_BREAK_PATCH=$m "$TOP/scripts/build-kernel.sh" "$arch" broken debug >/dev/null
+	# "Arch: A" limits a defect to one architecture; "Variant: V" needs
+	# the patched kernel of that variant (e.g. kasan: DEBUG_PREEMPT).
+	only=$(sed -n 's/^Arch: //p' "$m")
+	if [ -n "$only" ] && [ "$only" != "$arch" ]; then
+		echo "n/a     $name: $only only" | tee -a "$out"
+		continue
+	fi
+	variant=$(sed -n 's/^Variant: //p' "$m")
+	variant=${variant:-debug}
+	TI_BREAK_PATCH=$m "$TOP/scripts/build-kernel.sh" "$arch" broken "$variant" >/dev/null
 	logf=$BUILD/logs/mutation-$arch-$name.log
 	# Only the tests that must catch the defect: others may hang on it.
 	filt=()
@@ -42,7 +51,7 @@ for m in "${muts[@]}"; do
 		filt+=(-t "$t")
 	done
 	"$TOP/scripts/run-guest.sh" "$arch" \
-		"$BUILD/kernels/$arch-broken-debug/$(basename "$(kimage "$arch")")" \
+		"$BUILD/kernels/$arch-broken-$variant/$(basename "$(kimage "$arch")")" \
 		"$initrd" "$logf" 900 selftests "$prog" "${filt[@]}" >/dev/null 2>&1 || true
 	caught=() escaped=()
 	for t in $expect; do

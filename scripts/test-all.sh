@@ -105,8 +105,11 @@ for arch in x86_64 arm64; do
 		if [ -n "${ok["guest $arch"]:-}" ]; then
 			step "debug check catches a broken checkpoint ($arch)" \
 				"$S/prove-debug-check.sh" "$arch"
+			step "NMIs injected in user mode and the entry windows ($arch)" \
+				"$S/nmi-selftests.sh"
 		else
 			skip_fail "debug check catches a broken checkpoint ($arch)" "guest $arch"
+			skip_fail "NMIs injected in user mode and the entry windows ($arch)" "guest $arch"
 		fi
 	fi
 done
