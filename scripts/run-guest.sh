@@ -46,7 +46,9 @@ if [ -n "$nmi" ]; then
 	[ "$arch" = x86_64 ] || die "TI_NMI_PERIOD: only x86_64 (QEMU's monitor 'nmi')"
 	mon=$(mktemp -u /tmp/ti-mon.XXXXXX)
 	qemu+=(-monitor "unix:$mon,server=on,wait=off")
-	cmdline+=" ti_nmi=$nmi"
+	# QEMU delivers it on each vCPU's LINT1, which Linux masks on all
+	# CPUs but the boot CPU unless told otherwise.
+	cmdline+=" apic_extnmi=all ti_nmi=$nmi"
 fi
 cmdline+=" ${TI_CMDLINE_EXTRA:-} -- $payload $*"
 
