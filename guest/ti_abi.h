@@ -38,6 +38,9 @@ struct ti_counts {
 
 static struct ti_counts ti_own_counts, *ti_counts = &ti_own_counts;
 static volatile sig_atomic_t ti_rearm;
+/* The state word the kernel keeps up to date (PR_TASK_ISOLATION_SET_STATE_WORD). */
+static __u32 ti_word;
+static int ti_have_word;
 
 static const char *const ti_cause_names[TI_NCAUSES] = {
 	"none", "syscall", "page_fault", "exception", "interrupt", "ipi", "nmi", "affinity",
@@ -88,6 +91,8 @@ static inline int ti_enable(char *msg, int len)
 	sa.sa_sigaction = ti_handler;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigaction(TI_SIGNAL, &sa, NULL);
+	ti_have_word = !prctl(PR_TASK_ISOLATION, PR_TASK_ISOLATION_SET_STATE_WORD,
+			      (unsigned long)&ti_word, 0UL, 0UL);
 
 	ret = ti_enable_once();
 	if (ret) {
@@ -96,6 +101,18 @@ static inline int ti_enable(char *msg, int len)
 		return ret;
 	}
 	return 1;
+}
+
+/*
+ * Is the thread ISOLATED now?  A load of its state word, no system call:
+ * -1 without a word (a kernel before it).
+ */
+static inline int ti_isolated(void)
+{
+	if (!ti_have_word)
+		return -1;
+	return (__atomic_load_n(&ti_word, __ATOMIC_ACQUIRE) & PR_TASK_ISOLATION_STATE_MASK) ==
+	       PR_TASK_ISOLATION_ISOLATED;
 }
 
 /* In the spin loop: enable isolation again after a break. */
