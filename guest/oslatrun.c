@@ -574,7 +574,7 @@ int main(int argc, char **argv)
 		printf("# warning: the IPI trace overran: callsite counts are low\n");
 	if (!opt_isolate)
 		iso = "off";
-	else if (enabled)
+	else if (enabled || (have_ti && isolated))
 		iso = opt_sig ? "strict" : "report-only";
 	else if (unavailable || !have_ti)
 		iso = "unavailable";

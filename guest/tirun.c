@@ -3,19 +3,25 @@
  * tirun: run an unmodified program with task isolation for its threads
  * that pin themselves to one isolated (nohz_full) CPU.
  *
- *   tirun [-r] [-s SIG] [-l LIB] PROG [ARGS...]
+ *   tirun [-r] [-s SIG] [-p] [-l LIB] PROG [ARGS...]
  *     -r      report-only mode (default): breaks are counted and traced
  *     -s SIG  strict mode: a break ends isolation and sends SIG (a number
  *             or a name: USR1, SIGUSR1, KILL...)
+ *     -p      use the preloaded shim even if the kernel has SET_AUTO
  *     -l LIB  the shim (default /lib/libtirun.so)
  *
  * A successful execve() ends task isolation: the new program did not ask
- * for it.  So tirun cannot enable isolation and then exec PROG.  It execs
- * PROG with the shim libtirun.so preloaded (LD_PRELOAD, so PROG must be
- * dynamically linked); the shim enables isolation from inside PROG, in each
- * thread that pins itself to exactly one nohz_full CPU (see libtirun.c).
- * The mode reaches the shim in TIRUN_MODE and TIRUN_SIGNAL; TIRUN_LOG, if
- * set, names a file the shim appends its log to (default: stderr).
+ * for it.  What survives is the kernel's SET_AUTO setting: tirun sets it
+ * and execs PROG, whose threads then enable isolation by themselves each
+ * time they become bound to exactly one isolated CPU (after PROG's own
+ * start-up, when it pins its workers), static binaries included.  Their
+ * state and breaks are in /proc/PID/task/TID/status.
+ *
+ * On a kernel without SET_AUTO (or with -p), tirun execs PROG with the shim
+ * libtirun.so preloaded instead (LD_PRELOAD, so PROG must be dynamically
+ * linked), which does the same from inside PROG (see libtirun.c).  The mode
+ * reaches the shim in TIRUN_MODE and TIRUN_SIGNAL; TIRUN_LOG, if set, names
+ * a file the shim appends its log to (default: stderr).
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -24,6 +30,8 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <linux/prctl.h>
 
 static int signum(const char *s)
 {
@@ -45,9 +53,9 @@ int main(int argc, char **argv)
 {
 	const char *lib = "/lib/libtirun.so", *old;
 	char num[16], *preload;
-	int c, sig = 0;
+	int c, sig = 0, shim = 0;
 
-	while ((c = getopt(argc, argv, "+rs:l:")) != -1) {
+	while ((c = getopt(argc, argv, "+rs:pl:")) != -1) {
 		switch (c) {
 		case 'r': sig = 0; break;
 		case 's':
@@ -57,15 +65,23 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'p': shim = 1; break;
 		case 'l': lib = optarg; break;
 		default:
-			fprintf(stderr, "usage: tirun [-r] [-s SIG] [-l LIB] PROG [ARGS...]\n");
+			fprintf(stderr, "usage: tirun [-r] [-s SIG] [-p] [-l LIB] PROG [ARGS...]\n");
 			return 2;
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usage: tirun [-r] [-s SIG] [-l LIB] PROG [ARGS...]\n");
+		fprintf(stderr, "usage: tirun [-r] [-s SIG] [-p] [-l LIB] PROG [ARGS...]\n");
 		return 2;
+	}
+	if (!shim && !prctl(PR_TASK_ISOLATION, PR_TASK_ISOLATION_SET_AUTO,
+			    PR_TASK_ISOLATION_AUTO_ON | (sig ? 0UL : PR_TASK_ISOLATION_REPORT_ONLY),
+			    (unsigned long)sig, 0UL)) {
+		execvp(argv[optind], &argv[optind]);
+		fprintf(stderr, "tirun: exec %s: %m\n", argv[optind]);
+		return 127;
 	}
 	if (access(lib, R_OK)) {
 		fprintf(stderr, "tirun: %s: %m\n", lib);
