@@ -4,13 +4,13 @@
  * combined load, with task isolation for oslat's measurement thread (through
  * tirun) when the kernel has it.
  *
- *   oslatrun [-s SECONDS] [-c CPU] [-C MAIN_CPU] [-k LABEL] [-g GEN,...] [-n] [-S SIG] [-F]
+ *   oslatrun [-s SECONDS] [-c CPU] [-C MAIN_CPU] [-k LABEL] [-g GEN,...] [-n] [-S SIG]
  *            [-- OSLAT_ARGS...]
  *     -s  oslat's --duration (30); -c  the CPU oslat measures on (3);
  *     -C  oslat's --cpu-main-thread (1, housekeeping); -k  kernel label
  *     for the result line; -g  generators (all = patch,vmalloc,lru,vmstat;
  *     idle = none); -n  no tirun (oslat runs without isolation); -S SIG
- *     strict mode with SIG instead of report-only; -F  keep the fair server.
+ *     strict mode with SIG instead of report-only.
  *
  * Over oslat's whole run (its 1 s pre-heat included, the generators already
  * running) it measures: the growth of every /proc/interrupts row of the
@@ -33,7 +33,7 @@
  * loader and /lib/libtirun.so must be in the guest (scripts/oslat.sh), and
  * /lib/libnumastub.so, preloaded if present, for kernels without NUMA.
  * The environment is the benchmark's (guest/tibench.c): housekeeping CPUs
- * 0-1, the fair server of the isolated CPUs off, tsc clocksource.
+ * 0-1, the scheduler at its defaults, tsc clocksource.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -63,7 +63,7 @@
 #define OSLAT_JSON	"/tmp/oslat.json"
 #define NUMA_STUB	"/lib/libnumastub.so"
 
-static int opt_seconds = 30, opt_cpu = 3, opt_main_cpu = 1, opt_isolate = 1, opt_fair = 0;
+static int opt_seconds = 30, opt_cpu = 3, opt_main_cpu = 1, opt_isolate = 1;
 static const char *opt_label = "?", *opt_sig;
 static char opt_gens[128] = "all";
 static int envfail;
@@ -390,14 +390,14 @@ static int show_tirun_log(int *unavailable)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: oslatrun [-s SECONDS] [-c CPU] [-C MAIN_CPU] [-k LABEL] [-g GEN,...] [-n] [-S SIG] [-F] [-- OSLAT_ARGS...]\n");
+	fprintf(stderr, "usage: oslatrun [-s SECONDS] [-c CPU] [-C MAIN_CPU] [-k LABEL] [-g GEN,...] [-n] [-S SIG] [-- OSLAT_ARGS...]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	struct irq_snap *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
-	char cs[64] = "?", path[128], secs[16], cpu[16], mcpu[16], lines[2048] = "";
+	char cs[64] = "?", secs[16], cpu[16], mcpu[16], lines[2048] = "";
 	char by_cause[512] = "na", by_nr[512] = "na", breaks[32] = "na", iso_n[32] = "na";
 	char ipi_iso[32] = "na";
 	unsigned long long total = 0, ipis;
@@ -413,7 +413,7 @@ int main(int argc, char **argv)
 	pid_t pid;
 	long max;
 
-	while ((c = getopt(argc, argv, "s:c:C:k:g:nS:F")) != -1) {
+	while ((c = getopt(argc, argv, "s:c:C:k:g:nS:")) != -1) {
 		switch (c) {
 		case 's': opt_seconds = atoi(optarg); break;
 		case 'c': opt_cpu = atoi(optarg); break;
@@ -422,7 +422,6 @@ int main(int argc, char **argv)
 		case 'g': snprintf(opt_gens, sizeof(opt_gens), "%s", optarg); break;
 		case 'n': opt_isolate = 0; break;
 		case 'S': opt_sig = optarg; break;
-		case 'F': opt_fair = 1; break;
 		default: usage();
 		}
 	}
@@ -451,16 +450,6 @@ int main(int argc, char **argv)
 	have_ti = !access(TI_EVENTS, F_OK);
 	printf("# oslatrun kernel=%s release=%s clocksource=%s task_isolation_events=%s generators=%s\n",
 	       opt_label, u.release, cs, have_ti ? "yes" : "no", opt_gens);
-	/* The fair server visits isolated CPUs once a second in 6.12 (see tibench.c). */
-	if (!opt_fair) {
-		snprintf(path, sizeof(path), "/sys/kernel/debug/sched/fair_server/cpu%d/runtime",
-			 opt_cpu);
-		if (write_file(path, "0")) {
-			printf("env-failure reason=\"cannot disable the fair server on CPU %d\"\n",
-			       opt_cpu);
-			envfail = 1;
-		}
-	}
 	{
 		char sem[64];
 

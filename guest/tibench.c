@@ -26,18 +26,17 @@
  * "env-failure ..." lines: unexpected clocksource, TSC marked unstable, the
  * isolated CPU's tick not stopped before the window.
  *
- * In 6.12 an isolated CPU is visited about once a second by the fair
- * deadline server (dl_task_timer() sends a reschedule IPI, the tick is
- * kicked), a noise source of its own.  Like tsc=reliable on the command
- * line, the benchmark sets it aside: it writes 0 to the isolated CPUs'
- * /sys/kernel/debug/sched/fair_server/cpuN/runtime (the administrator's
- * documented knob) unless -F is given.  The spinner is SCHED_OTHER unless
- * -P fifo (then with RT throttling off).
+ * The scheduler runs at its defaults: nothing is written to debugfs.  On
+ * vanilla 6.12 the fair deadline server visits a nohz_full CPU running a
+ * fair task about once a second (its zero-laxity timer, then a reschedule
+ * and the tick); the series starts it there only while a real-time task is
+ * queued.  The spinner is SCHED_OTHER unless -P fifo (then with RT
+ * throttling off).
  *
- * usage: tibench [-s SECONDS] [-c CPU] [-t TARGETS] [-g GEN,...] [-P POLICY] [-F] [-n]
+ * usage: tibench [-s SECONDS] [-c CPU] [-t TARGETS] [-g GEN,...] [-P POLICY] [-n]
  *                [-e SUBSYS/EVENT]
  *   -c  CPU the spinner runs on (3); -t  isolated CPUs whose IPIs are
- *   counted (2-3); -P fifo|other; -F  keep the fair server; -n  do not
+ *   counted (2-3); -P fifo|other; -n  do not
  *   enable task isolation even if available; -e  the event the patch
  *   generator toggles (signal/signal_deliver: a cold one; a hot one such
  *   as sched/sched_switch exposes a QEMU multi-threaded TCG bug, see
@@ -88,7 +87,7 @@ struct shared {
 	char ti_msg[128];
 };
 
-static int opt_seconds = 10, opt_cpu = 3, opt_isolate = 1, opt_fifo, opt_fair_server;
+static int opt_seconds = 10, opt_cpu = 3, opt_isolate = 1, opt_fifo;
 static const char *opt_targets = "2-3";
 static cpu_set_t targets;
 static char ipi_filter[256];
@@ -478,7 +477,7 @@ int main(int argc, char **argv)
 	char gens[256] = "idle,patch,vmalloc,lru,vmstat,all", cs[64] = "?", *g, *save;
 	int c, fail = 0;
 
-	while ((c = getopt(argc, argv, "s:c:t:g:P:Fne:")) != -1) {
+	while ((c = getopt(argc, argv, "s:c:t:g:P:ne:")) != -1) {
 		switch (c) {
 		case 's': opt_seconds = atoi(optarg); break;
 		case 'c': opt_cpu = atoi(optarg); break;
@@ -489,9 +488,8 @@ int main(int argc, char **argv)
 			snprintf(toggle_event, sizeof(toggle_event), TRACING "/events/%s/enable", optarg);
 			break;
 		case 'P': opt_fifo = !strcmp(optarg, "fifo"); break;
-		case 'F': opt_fair_server = 1; break;
 		default:
-			fprintf(stderr, "usage: tibench [-s SECONDS] [-c CPU] [-t CPULIST] [-g GEN,...] [-P fifo|other] [-F] [-n]\n");
+			fprintf(stderr, "usage: tibench [-s SECONDS] [-c CPU] [-t CPULIST] [-g GEN,...] [-P fifo|other] [-n]\n");
 			return 2;
 		}
 	}
@@ -506,19 +504,6 @@ int main(int argc, char **argv)
 	       ti_available() ? "yes" : "no", opt_fifo ? "SCHED_FIFO" : "SCHED_OTHER");
 	if (opt_fifo && write_file("/proc/sys/kernel/sched_rt_runtime_us", "-1"))
 		printf("env-failure reason=\"cannot disable RT throttling\"\n");
-	if (!opt_fair_server) {
-		char path[128];
-
-		for (c = 0; c < CPU_SETSIZE; c++) {
-			if (!CPU_ISSET(c, &targets))
-				continue;
-			snprintf(path, sizeof(path),
-				 "/sys/kernel/debug/sched/fair_server/cpu%d/runtime", c);
-			if (write_file(path, "0"))
-				printf("env-failure reason=\"cannot disable the fair server on CPU %d\"\n", c);
-		}
-		printf("# fair server disabled on CPUs %s\n", opt_targets);
-	}
 #if defined(__x86_64__)
 	if (strcmp(cs, "tsc"))
 		printf("env-failure reason=\"clocksource is %s, not tsc\"\n", cs);

@@ -86,7 +86,8 @@ for arch in "$@"; do
 	# Controls: the IPIs reached the target CPU; on the patched kernel
 	# every toggle of the traced pass was deferred to CPU 3 and done
 	# there, and the timed toggles did not IPI it (a stray interrupt may
-	# land in a toggle: the fair server visits CPU 3 about once a second);
+	# land in a toggle: on vanilla the fair server visits CPU 3 about once
+	# a second);
 	# on vanilla the toggles did IPI CPU 3.
 	bad=$(awk '
 	function fields() { delete f; for (i = 5; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }

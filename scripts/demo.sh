@@ -34,5 +34,5 @@ else
 	echo "housekeeping CPUs: the text-patch sync and the kernel TLB flush were deferred to CPU 3's next kernel"
 	echo "entry, the drains and the refresh skipped it (README, 'The interference benchmark')."
 fi
-echo "As on 6.12 itself, the fair deadline server would visit CPU 3 about once a second: the demo sets it"
-echo "aside through debugfs, hence the kernel's 'Fair server disabled' warning (README, 'The fair server')."
+echo "The scheduler ran at its defaults: on 6.12 itself the fair deadline server visits CPU 3 about once a"
+echo "second; the series starts it on nohz_full CPUs only while a real-time task is queued (README, 'The fair server')."
