@@ -5,7 +5,8 @@
 # fragment must hold in the result; an option Kconfig dropped (a missing
 # dependency, a typo) is an error naming it.
 #
-# usage: config.sh ARCH vanilla|patched debug|off|kasan|kcsan|perf
+# usage: config.sh ARCH vanilla|patched debug|off|kasan|kcsan|perf|distro
+# "distro" starts from the arch's defconfig instead of tinyconfig (issue 14).
 # Runs inside $SRC as checked out by checkout.sh (caller holds the lock).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -17,20 +18,26 @@ C=$TOP/configs
 
 frags=("$C/base.config" "$C/$arch.config" "$C/debug.config" "$C/$arch-debug.config")
 off=()
+start=tinyconfig
 # Hardening variants (issue 6): the test config plus a fragment, built
 # vanilla or patched; "perf" drops the debug fragments (cost.sh).
 case "$variant" in
 debug|off) ;;
 kasan|kcsan) frags+=("$C/hardening-$variant.config") ;;
 perf) frags=("$C/base.config" "$C/$arch.config" "$C/perf.config") ;;
-*) die "unknown variant $variant (debug, off, kasan, kcsan, perf)" ;;
+distro)
+	start=defconfig
+	frags=("$C/base.config" "$C/$arch.config" "$C/distro.config")
+	[ ! -f "$C/$arch-distro.config" ] || frags+=("$C/$arch-distro.config")
+	;;
+*) die "unknown variant $variant (debug, off, kasan, kcsan, perf, distro)" ;;
 esac
 case "$kind/$variant" in
 vanilla/*) [ "$variant" != off ] || die "vanilla has no 'off' variant" ;;
 patched/off)
 	off=("$C/series.config")
 	;;
-patched/perf) frags+=("$C/series-perf.config") ;;
+patched/perf|patched/distro) frags+=("$C/series-perf.config") ;;
 patched/*|broken/debug|broken/kasan|broken/kcsan) frags+=("$C/series.config") ;;
 *) die "unknown kind/variant $kind/$variant" ;;
 esac
@@ -45,7 +52,7 @@ if [ ${#off[@]} -gt 0 ]; then
 	sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/# \1 is not set/p' "${off[@]}" >> "$all"
 fi
 
-"${mk[@]}" tinyconfig >/dev/null
+"${mk[@]}" "$start" >/dev/null
 "$SRC/scripts/kconfig/merge_config.sh" -m -O "$cfgdir" "$cfgdir/.config" "$all" >/dev/null
 "${mk[@]}" olddefconfig >/dev/null
 
