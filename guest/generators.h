@@ -11,6 +11,9 @@
  *            vmalloc purge and its kernel TLB flush
  *   lru      drop_caches: lru_add_drain_all()
  *   vmstat   stat_refresh: vmstat_refresh()
+ *
+ * "all" names these four; the field generators of field.h (issue 14)
+ * follow them in the tables, "field" names those.
  */
 #ifndef GUEST_GENERATORS_H
 #define GUEST_GENERATORS_H
@@ -21,7 +24,22 @@
 
 #include "benchutil.h"
 
-#define NR_GENS		4
+enum {
+	GEN_PATCH, GEN_VMALLOC, GEN_LRU, GEN_VMSTAT,
+	GEN_STRESS_MM, GEN_STRESS_PROC, GEN_STRESS_IPC, GEN_STRESS_NET,
+	GEN_STRESS_FS, GEN_STRESS_SEC, GEN_HACKBENCH, GEN_MODULES, GEN_BPF,
+	GEN_THP, GEN_MEMPRESSURE, GEN_MONITOR,
+	NR_GENS
+};
+
+#define GEN_MASK_LAB	((1 << GEN_STRESS_MM) - 1)
+#define GEN_MASK_FIELD	(((1 << NR_GENS) - 1) & ~GEN_MASK_LAB)
+
+static const char *const gen_name[NR_GENS] = {
+	"patch", "vmalloc", "lru", "vmstat",
+	"stress-mm", "stress-proc", "stress-ipc", "stress-net", "stress-fs", "stress-sec",
+	"hackbench", "modules", "bpf", "thp", "mempressure", "monitor",
+};
 
 static volatile int gen_stop;
 static int sem_nsems = 1 << 18;
@@ -99,7 +117,13 @@ static void *gen_vmstat(void *arg)
 	return NULL;
 }
 
-static void *(*const gen_fn[NR_GENS])(void *) = { gen_patch, gen_vmalloc, gen_lru, gen_vmstat };
-static const char *const gen_name[NR_GENS] = { "patch", "vmalloc", "lru", "vmstat" };
+#include "field.h"
+
+static void *(*const gen_fn[NR_GENS])(void *) = {
+	gen_patch, gen_vmalloc, gen_lru, gen_vmstat,
+	gen_stress_mm, gen_stress_proc, gen_stress_ipc, gen_stress_net, gen_stress_fs,
+	gen_stress_sec, gen_hackbench, gen_modules, gen_bpf, gen_thp, gen_mempressure,
+	gen_monitor,
+};
 
 #endif /* GUEST_GENERATORS_H */

@@ -81,7 +81,9 @@ static int gen_mask(char *list)
 
 	for (g = strtok_r(list, ",", &save); g; g = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(g, "all"))
-			mask |= (1 << NR_GENS) - 1;
+			mask |= GEN_MASK_LAB;
+		else if (!strcmp(g, "field"))
+			mask |= GEN_MASK_FIELD;
 		else if (strcmp(g, "idle")) {
 			for (i = 0; i < NR_GENS && strcmp(g, gen_name[i]); i++)
 				;

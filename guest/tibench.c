@@ -20,7 +20,9 @@
  * static calls, text_poke on x86), vmalloc (thread create/exit: VMAP_STACK
  * stacks feed the lazy vmalloc purge and its kernel TLB flush), lru
  * (drop_caches: lru_add_drain_all()), vmstat (stat_refresh:
- * vmstat_refresh()), all (the four at once).
+ * vmstat_refresh()), all (the four at once); the field generators of
+ * field.h (stress-ng groups, hackbench, modules, bpf, thp, mempressure,
+ * monitor) one by one, or "field" for all of them at once.
  *
  * Environment failures (not product results) are printed as
  * "env-failure ..." lines: unexpected clocksource, TSC marked unstable, the
@@ -206,7 +208,10 @@ static void pin(pid_t pid, const char *list)
 	}
 }
 
-/* Generator name -> bit mask of gen_fn[]; "idle" is 0, "all" every one. */
+/*
+ * Generator name -> bit mask of gen_fn[]; "idle" is 0, "all" the four lab
+ * generators, "field" every field generator at once.
+ */
 static int gen_mask(const char *name)
 {
 	int i;
@@ -214,7 +219,9 @@ static int gen_mask(const char *name)
 	if (!strcmp(name, "idle"))
 		return 0;
 	if (!strcmp(name, "all"))
-		return (1 << NR_GENS) - 1;
+		return GEN_MASK_LAB;
+	if (!strcmp(name, "field"))
+		return GEN_MASK_FIELD;
 	for (i = 0; i < NR_GENS; i++)
 		if (!strcmp(name, gen_name[i]))
 			return 1 << i;

@@ -7,7 +7,7 @@ set -euo pipefail
 sum=${1:-$BUILD/results/bench-summary.txt}
 [ -s "$sum" ] || die "no benchmark summary at $sum; run scripts/bench.sh first"
 secs=$(sed -n 's/.* seconds=\([0-9]*\).*/\1/p' "$sum" | head -1)
-ctl=$(dirname "$sum")/bench-controls.txt
+ctl=${sum%-summary.txt}-controls.txt
 [ -f "$ctl" ] || ctl=/dev/null
 echo "| arch | generator | vanilla: CPU 3 interrupts | vanilla: IPIs to CPUs 2-3 | patched: CPU 3 interrupts | patched: IPIs to CPUs 2-3 | patched: deferrals to CPUs 2-3 | vmalloc purges (v/p) |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|"

@@ -11,39 +11,64 @@
 # stopped before a window, a generator that targeted nothing on vanilla)
 # are listed apart as "env-failure" lines and make the exit status 3.
 #
-# usage: bench.sh [-s SECONDS] [-g GENERATORS] ARCH...
+# -V distro (make field, issue 14): the distribution-style kernels
+# (scripts/config.sh), the field guest with Debian's stress-ng and
+# hackbench and the kernel's modules (scripts/build-field-guest.sh), the
+# field generators of guest/field.h; results under field-* names instead of
+# bench-*.  A generator that targeted no IPI on vanilla is an environment
+# failure for the lab generators only: a field load that reaches nothing
+# there is a result (no source), shown with its rounds in the controls.
+#
+# usage: bench.sh [-s SECONDS] [-g GENERATORS] [-V debug|distro] ARCH...
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 secs=10
-gens=idle,patch,vmalloc,lru,vmstat,all
-while getopts "s:g:" o; do
+gens=
+variant=debug
+while getopts "s:g:V:" o; do
 	case $o in
 	s) secs=$OPTARG ;;
 	g) gens=$OPTARG ;;
-	*) die "usage: bench.sh [-s SECONDS] [-g GENERATORS] ARCH..." ;;
+	V) variant=$OPTARG ;;
+	*) die "usage: bench.sh [-s SECONDS] [-g GENERATORS] [-V debug|distro] ARCH..." ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- x86_64 arm64
+case $variant in
+debug) tag=bench; : "${gens:=idle,patch,vmalloc,lru,vmstat,all}" ;;
+distro)
+	tag=field
+	: "${gens:=idle,stress-mm,stress-proc,stress-ipc,stress-net,stress-fs,stress-sec,hackbench,modules,bpf,thp,mempressure,monitor,field}"
+	;;
+*) die "-V wants debug or distro, not '$variant'" ;;
+esac
 
 res=$BUILD/results
 mkdir -p "$res"
 ngen=$(echo "$gens" | tr ',' '\n' | wc -l)
 tmo=$((240 + ngen * (secs + 15)))
+[ "$variant" = debug ] || tmo=$((tmo + 300 + ngen * 20))
 envfail=0
-summary=$res/bench-summary.txt
+summary=$res/$tag-summary.txt
+envf=$res/$tag-env-failures.txt
 : > "$summary"
-: > "$res/env-failures.txt"
-: > "$res/bench-controls.txt"
+: > "$envf"
+: > "$res/$tag-controls.txt"
 
 for arch in "$@"; do
-	"$TOP/scripts/build-kernel.sh" "$arch" vanilla debug
-	"$TOP/scripts/build-kernel.sh" "$arch" patched debug
+	"$TOP/scripts/build-kernel.sh" "$arch" vanilla "$variant"
+	"$TOP/scripts/build-kernel.sh" "$arch" patched "$variant"
 	"$TOP/scripts/build-guest.sh" "$arch"
 	img=$(basename "$(kimage "$arch")")
 	for kind in vanilla patched; do
-		logf=$BUILD/logs/bench-$arch-$kind.log
+		logf=$BUILD/logs/$tag-$arch-$kind.log
+		initrd=$BUILD/guest/$arch/initramfs.cpio
+		if [ "$variant" = distro ]; then
+			"$TOP/scripts/build-field-guest.sh" "$arch" "$BUILD/kernels/$arch-$kind-$variant"
+			initrd=$BUILD/guest/$arch-field/$kind.cpio
+		fi
 		log "bench $arch $kind: ${secs}s per generator ($gens), log $logf"
 		t0=$(date +%s)
 		# One retry, said aloud, for QEMU 7.2's multi-threaded TCG
@@ -51,65 +76,67 @@ for arch in "$@"; do
 		# "QEMU MTTCG: stale int3"; seen on vanilla too).  Anything else
 		# fails at once.
 		for try in 1 2; do
-			if "$TOP/scripts/run-guest.sh" "$arch" "$BUILD/kernels/$arch-$kind-debug/$img" \
-				"$BUILD/guest/$arch/initramfs.cpio" "$logf" "$tmo" \
+			if "$TOP/scripts/run-guest.sh" "$arch" "$BUILD/kernels/$arch-$kind-$variant/$img" \
+				"$initrd" "$logf" "$tmo" \
 				tibench -s "$secs" -g "$gens"; then
 				break
 			fi
 			if [ "$try" = 1 ] && [ "$arch" = x86_64 ] && grep -q 'Oops: int3' "$logf"; then
 				cp "$logf" "$logf.int3"
 				echo "bench $arch $kind: guest Oopsed on a stale int3 (QEMU MTTCG, $logf.int3): retrying once" |
-					tee -a "$res/env-failures.txt" >&2
+					tee -a "$envf" >&2
 				continue
 			fi
 			die "bench $arch $kind: guest run failed (log: $logf)"
 		done
 		log "bench $arch $kind: done in $(( $(date +%s) - t0 ))s"
-		sed -n '/^TI-PAYLOAD-BEGIN/,/^TI-PAYLOAD-END/p' "$logf" > "$res/bench-$arch-$kind.txt"
-		grep '^result ' "$res/bench-$arch-$kind.txt" |
+		out=$res/$tag-$arch-$kind.txt
+		sed -n '/^TI-PAYLOAD-BEGIN/,/^TI-PAYLOAD-END/p' "$logf" > "$out"
+		grep '^result ' "$out" |
 			sed "s/^result /bench $arch $kind /; s/ env=[a-z]*$//" >> "$summary"
 		# The positive controls that are not in the bench line.
 		awk -v a="$arch" -v k="$kind" '
 			/^# control:/ { d = $0; sub(/.*deferred=/, "", d); sub(/ .*/, "", d)
-					p = $0; sub(/.*vmalloc_purges=/, "", p); sub(/ .*/, "", p) }
+					p = $0; sub(/.*vmalloc_purges=/, "", p); sub(/ .*/, "", p)
+					o = 0; for (i = 1; i <= NF; i++) if ($i ~ /_ops=/) { split($i, kv, "="); o += kv[2] } }
 			/^result / { g = $2; sub(/generator=/, "", g)
-				     printf "control %s %s generator=%s deferred=%s vmalloc_purges=%s\n", a, k, g, d, p }' \
-			"$res/bench-$arch-$kind.txt" >> "$res/bench-controls.txt"
+				     printf "control %s %s generator=%s deferred=%s vmalloc_purges=%s ops=%s\n", a, k, g, d, p, o }' \
+			"$out" >> "$res/$tag-controls.txt"
 		while read -r line; do
-			echo "env-failure $arch $kind ${line#env-failure }" >> "$res/env-failures.txt"
+			echo "env-failure $arch $kind ${line#env-failure }" >> "$envf"
 			envfail=1
-		done < <(grep '^env-failure' "$res/bench-$arch-$kind.txt" || true)
+		done < <(grep '^env-failure' "$out" || true)
 		if [ "$kind" = vanilla ]; then
 			while read -r g n; do
 				# vmalloc: arm64 flushes with broadcast TLBI, no IPI;
 				# its control is the purge count, checked in the guest.
-				[ "$g" = idle ] || [ "$g" = vmalloc ] && continue
+				case $g in patch | lru | vmstat | all) ;; *) continue ;; esac
 				if [ "$n" -eq 0 ]; then
-					echo "env-failure $arch vanilla generator=$g reason=\"targeted no IPI at the isolated CPUs: the generator is inert\"" >> "$res/env-failures.txt"
+					echo "env-failure $arch vanilla generator=$g reason=\"targeted no IPI at the isolated CPUs: the generator is inert\"" >> "$envf"
 					envfail=1
 				fi
-			done < <(sed -n 's/^result generator=\([a-z]*\) .*ipis_targeted=\([0-9]*\).*/\1 \2/p' "$res/bench-$arch-$kind.txt")
+			done < <(sed -n 's/^result generator=\([a-z-]*\) .*ipis_targeted=\([0-9]*\).*/\1 \2/p' "$out")
 		fi
 	done
 done
 
 # Side-by-side table.
-printf '\n%-7s %-8s | %-25s | %-25s\n' arch generator "vanilla irqs/breaks/ipis" "patched irqs/breaks/ipis"
+printf '\n%-7s %-11s | %-25s | %-25s\n' arch generator "vanilla irqs/breaks/ipis" "patched irqs/breaks/ipis"
 for arch in "$@"; do
 	for g in $(echo "$gens" | tr ',' ' '); do
 		v=$(awk -v a="$arch" -v g="generator=$g" '$2==a && $3=="vanilla" && $4==g {print $5"/"$6"/"$7}' "$summary" | sed 's/[a-z_]*=//g')
 		p=$(awk -v a="$arch" -v g="generator=$g" '$2==a && $3=="patched" && $4==g {print $5"/"$6"/"$7}' "$summary" | sed 's/[a-z_]*=//g')
-		printf '%-7s %-8s | %-25s | %-25s\n' "$arch" "$g" "${v:--}" "${p:--}"
+		printf '%-7s %-11s | %-25s | %-25s\n' "$arch" "$g" "${v:--}" "${p:--}"
 	done
 done
 echo
-if [ -s "$res/env-failures.txt" ]; then
+if [ -s "$envf" ]; then
 	echo "environment failures (not product results):"
-	sort -u "$res/env-failures.txt"
-	rm -f "$res/env-failures.txt"
+	sort -u "$envf"
 fi
-"$TOP/scripts/bench-table.sh" "$summary" > "$res/bench-table.md"
-"$TOP/scripts/bench-plot.sh" "$summary" "$res/bench.png" ||
+rm -f "$envf"
+"$TOP/scripts/bench-table.sh" "$summary" > "$res/$tag-table.md"
+"$TOP/scripts/bench-plot.sh" "$summary" "$res/$tag.png" ||
 	log "no picture (gnuplot failed); the figures are in $summary"
 cat "$summary"
 [ $envfail -eq 0 ] || exit 3

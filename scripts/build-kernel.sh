@@ -3,7 +3,8 @@
 # Build one kernel out of tree with ccache:
 #   vanilla/debug  the base, with the test config (worktree src/vanilla)
 #   patched/debug  base + series, series options on, the tested kernel
-#                  (worktree src/patched); also kasan, kcsan, perf
+#                  (worktree src/patched); also kasan, kcsan, perf, and
+#                  distro (defconfig-based, modules installed, issue 14)
 #   patched/off    base + series, series options off
 #   broken/VARIANT patched/VARIANT (debug, kasan, kcsan) plus $TI_BREAK_PATCH (default
 #                  tests/break-checkpoint.patch): built incrementally in a
@@ -20,7 +21,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage="usage: build-kernel.sh x86_64|arm64 vanilla|patched|broken [debug|off|kasan|kcsan|perf]"
+usage="usage: build-kernel.sh x86_64|arm64 vanilla|patched|broken [debug|off|kasan|kcsan|perf|distro]"
 arch=${1:?$usage}
 kind=${2:?$usage}
 variant=${3:-debug}
@@ -103,6 +104,16 @@ else
 	python3 "$TOP/scripts/objtool-collect.py" "$dest/build.log" "$O/objtool.json" "$O/objtool.log"
 	log "$name: built in $(( $(date +%s) - start ))s, $(wc -l < "$O/objtool.log") objtool warnings"
 	echo "$key" > "$O/.ti-key"
+fi
+# A kernel with modules (the distro variant) gets them installed, stripped,
+# under $dest/modules for the guest image (build-guest.sh).
+if grep -qx CONFIG_MODULES=y "$O/.config"; then
+	rm -rf "$dest/modules"
+	kbuild_env
+	make -s -C "$S" O="$O" ARCH="$arch" CROSS_COMPILE="$cross" \
+		INSTALL_MOD_PATH="$dest/modules" INSTALL_MOD_STRIP=1 \
+		DEPMOD=/sbin/depmod modules_install >> "$dest/build.log" 2>&1 ||
+		die "$name: modules_install failed; see $dest/build.log"
 fi
 cp "$O/$img" "$dest/$(basename "$img")"
 cp "$O/.config" "$dest/config"

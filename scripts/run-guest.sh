@@ -7,6 +7,7 @@
 #
 # usage: run-guest.sh ARCH IMAGE INITRAMFS LOG TIMEOUT PAYLOAD [ARGS...]
 # Environment: TI_CMDLINE_EXTRA (appended), TI_QEMU_EXTRA (QEMU options),
+# TI_X86_CMDLINE (x86_64's "tsc=reliable mce=ignore_ce nohugevmalloc"),
 # TI_ISOLATION (CPU list, default 2-3), TI_ACCEL (default tcg,thread=multi;
 # -icount needs tcg,thread=single), TI_NMI_PERIOD (x86_64: once the payload
 # has started, inject an NMI into every vCPU every that many seconds through
@@ -31,7 +32,9 @@ x86_64)
 	# nohugevmalloc: a huge vmalloc mapping that replaces a PTE table
 	# frees it with a synchronous flush_tlb_kernel_range() on every CPU
 	# (pmd_free_pte_page(), not deferrable: see the core-api document).
-	cmdline="console=ttyS0 tsc=reliable mce=ignore_ce nohugevmalloc $cmdline"
+	# TI_X86_CMDLINE replaces these three (the field runs drop what only
+	# the lab needed).
+	cmdline="console=ttyS0 ${TI_X86_CMDLINE-tsc=reliable mce=ignore_ce nohugevmalloc} $cmdline"
 	;;
 arm64)
 	need qemu-system-aarch64

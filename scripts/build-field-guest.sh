@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The field guest (issue 14) for one distribution-style kernel: the
+# project's guest root (scripts/build-guest.sh) plus Debian's stress-ng and
+# hackbench with their libraries and the dynamic loader at the paths ldd
+# names, and that kernel's modules (installed by build-kernel.sh under
+# KERNEL-DIR/modules).  The modules go in a second cpio archive appended to
+# the first (the kernel unpacks concatenated archives), so that the vanilla
+# and the patched guest share everything else.
+#
+# usage: build-field-guest.sh ARCH KERNEL-DIR
+#   -> $BUILD/guest/ARCH-field/KIND.cpio, KIND from KERNEL-DIR's name
+#      (ARCH-KIND-VARIANT)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage="usage: build-field-guest.sh x86_64 KERNEL-DIR"
+arch=${1:?$usage}
+kdir=${2:?$usage}
+# The binaries come from this machine's packages: the host's arch only.
+[ "$arch" = x86_64 ] ||
+	die "the field guest needs $arch builds of stress-ng and hackbench; only x86_64 (the host's) is supported so far"
+[ -d "$kdir/modules/lib/modules" ] ||
+	die "no modules under $kdir/modules: build the kernel with scripts/build-kernel.sh $arch KIND distro"
+kind=$(basename "$kdir")
+kind=${kind#"$arch"-}
+kind=${kind%%-*}
+for b in /usr/bin/stress-ng /usr/bin/hackbench; do
+	[ -x "$b" ] || "$TOP/scripts/deps.sh"
+	[ -x "$b" ] || die "no $b after scripts/deps.sh (Debian packages stress-ng, rt-tests)"
+done
+need ldd cpio
+
+base=$BUILD/guest/$arch/root
+[ -x "$base/init" ] || "$TOP/scripts/build-guest.sh" "$arch"
+out=$BUILD/guest/$arch-field
+root=$out/root
+mkdir -p "$out"
+if [ ! -f "$out/base.cpio" ] || [ -n "$(find "$base" /usr/bin/stress-ng /usr/bin/hackbench -newer "$out/base.cpio" -print -quit)" ]; then
+	rm -rf "$root"
+	cp -a "$base" "$root"
+	mkdir -p "$root/usr/bin"
+	libs=
+	for b in /usr/bin/stress-ng /usr/bin/hackbench; do
+		install -m 755 "$b" "$root$b"
+		libs+=" $(ldd "$b" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')"
+	done
+	for f in $(echo "$libs" | tr ' ' '\n' | sort -u); do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$out/base.cpio"
+	log "field guest $arch: base $(du -h "$out/base.cpio" | cut -f1), $(echo "$libs" | wc -w) library paths"
+fi
+(cd "$kdir/modules" && find lib | LC_ALL=C sort | cpio -o -H newc --quiet) > "$out/modules-$kind.cpio"
+cat "$out/base.cpio" "$out/modules-$kind.cpio" > "$out/$kind.cpio"
+log "field guest $arch $kind: $out/$kind.cpio ($(du -h "$out/$kind.cpio" | cut -f1); modules of $(ls "$kdir/modules/lib/modules"))"
