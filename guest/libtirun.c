@@ -53,8 +53,9 @@
 #ifndef PR_TASK_ISOLATION
 #error "<linux/prctl.h> lacks PR_TASK_ISOLATION: use the patched kernel's exported headers"
 #endif
+/* From the kernel's uapi asm-generic/siginfo.h, passed by the build (ti_si_code). */
 #ifndef SI_TASK_ISOLATION
-#define SI_TASK_ISOLATION	-8	/* asm-generic/siginfo.h; glibc has no name */
+#error "SI_TASK_ISOLATION undefined: build with -DSI_TASK_ISOLATION from the kernel's headers"
 #endif
 
 static const char *const cause_name[] = {

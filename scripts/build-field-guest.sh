@@ -36,11 +36,14 @@ base=$BUILD/guest/$arch/root
 out=$BUILD/guest/$arch-field
 root=$out/root
 mkdir -p "$out"
-if [ ! -f "$out/base.cpio" ] || [ -n "$(find "$base" /usr/bin/stress-ng /usr/bin/hackbench -newer "$out/base.cpio" -print -quit)" ]; then
+if [ ! -f "$out/base.cpio" ] || [ -n "$(find "$base" "$0" /usr/bin/stress-ng /usr/bin/hackbench -newer "$out/base.cpio" -print -quit)" ]; then
 	rm -rf "$root"
 	cp -a "$base" "$root"
 	mkdir -p "$root/usr/bin"
 	libs=
+	# busybox (static): a shell for ad-hoc scripts in the guest
+	# (payload "busybox sh /path/script").
+	[ ! -x /bin/busybox ] || install -m 755 /bin/busybox "$root/bin/busybox"
 	for b in /usr/bin/stress-ng /usr/bin/hackbench; do
 		install -m 755 "$b" "$root$b"
 		libs+=" $(ldd "$b" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')"

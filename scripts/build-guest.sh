@@ -19,7 +19,8 @@ hdr=$TI_CACHE/out/$arch-patched-debug/usr/include
 
 rm -rf "$root"
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,selftests}
-CC=("${cross}gcc" -static -O2 -Wall -Wextra -Wno-unused-parameter -isystem "$hdr")
+CC=("${cross}gcc" -static -O2 -Wall -Wextra -Wno-unused-parameter -isystem "$hdr"
+    -DSI_TASK_ISOLATION="$(ti_si_code "$hdr")")
 "${CC[@]}" -o "$root/init" "$TOP/guest/init.c"
 "${CC[@]}" -o "$root/bin/smoke" "$TOP/guest/smoke.c"
 "${CC[@]}" -o "$root/bin/tibench" "$TOP/guest/tibench.c" -lpthread

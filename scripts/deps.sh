@@ -16,7 +16,7 @@ PKGS=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-x86 qemu-system-arm
 	sparse gnuplot-nox python3-ply python3-git
-	rt-tests stress-ng rtla
+	rt-tests stress-ng rtla busybox-static
 )
 [ $# -gt 0 ] && PKGS+=("$@")
 ver=$(base_recorded_version)

@@ -139,3 +139,15 @@ need() {
 	[ ${#missing[@]} -eq 0 ] ||
 		die "missing commands: ${missing[*]}; run 'make deps' (scripts/deps.sh) as root"
 }
+
+# The break signal's si_code as the patched kernel's exported uapi headers
+# define it (HDR: a usr/include directory).  glibc has no name for it; the
+# guest programs get it as -DSI_TASK_ISOLATION=..., so that they can never
+# drift from the kernel they are built for.
+ti_si_code() {
+	local v
+	v=$(sed -n 's/^#define[[:space:]]*SI_TASK_ISOLATION[[:space:]]*\([0-9a-fA-Fx-]*\).*/\1/p' \
+		"$1/asm-generic/siginfo.h" 2>/dev/null)
+	[ -n "$v" ] || die "no SI_TASK_ISOLATION in $1/asm-generic/siginfo.h: build the patched kernel first"
+	echo "$v"
+}

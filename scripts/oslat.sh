@@ -73,7 +73,7 @@ rm -rf "$root"
 mkdir -p "$out"
 cp -a "$base" "$root"
 mkdir -p "$root/lib" "$root/usr/bin"
-CC=(gcc -O2 -Wall -Wextra -Wno-unused-parameter -isystem "$hdr")
+CC=(gcc -O2 -Wall -Wextra -Wno-unused-parameter -isystem "$hdr" -DSI_TASK_ISOLATION="$(ti_si_code "$hdr")")
 "${CC[@]}" -static -o "$root/bin/oslatrun" "$TOP/guest/oslatrun.c" -lpthread
 "${CC[@]}" -static -o "$root/bin/tirun" "$TOP/guest/tirun.c"
 "${CC[@]}" -shared -fPIC -o "$root/lib/libtirun.so" "$TOP/guest/libtirun.c"
