@@ -13,22 +13,23 @@ set -euo pipefail
 [ $# -gt 0 ] || set -- x86_64 arm64
 res=$BUILD/results
 
-# One line per generator: gen|irqs|irq rows|breaks|causes|ipis|callsites|deferred|ops
+# One line per generator: gen|irqs|irq rows|breaks|causes|ipis|callsites|deferred|ops|csd funcs
 parse() {
 	awk '
 	/^# generator=/ { delete r; g = $2; sub(/generator=/, "", g); r["rows"] = "-"; r["callsites"] = "-"
-			  r["causes"] = "-"; r["ops"] = "-"; r["deferred"] = "-" }
+			  r["causes"] = "-"; r["ops"] = "-"; r["deferred"] = "-"; r["csd"] = "-" }
 	/^# cpu[0-9]+ interrupts:/ { s = $0; sub(/^# cpu[0-9]+ interrupts: */, "", s); gsub(/=\+/, ":", s); r["rows"] = s }
 	/^# ipis by callsite:/ { s = $0; sub(/^# ipis by callsite: */, "", s); gsub(/=/, ":", s); r["callsites"] = s }
+	/^# csd functions for the isolated CPUs:/ { s = $0; sub(/^# csd functions for the isolated CPUs: */, "", s); gsub(/=/, ":", s); r["csd"] = s }
 	/^# control:/ { o = 0; for (i = 1; i <= NF; i++) { split($i, kv, "=")
 			  if (kv[1] == "deferred") r["deferred"] = kv[2]
 			  if (kv[1] ~ /_ops$/) o += kv[2] }
 			r["ops"] = o }
 	/^# task isolation: strict/ { s = $0; sub(/.*breaks in the window: */, "", s); gsub(/=/, ":", s); r["causes"] = s }
 	/^result / { for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-		     printf "%s|%s|%s|%s|%s|%s|%s|%s|%s\n", g, f["isolated_cpu_interrupts"], r["rows"],
+		     printf "%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n", g, f["isolated_cpu_interrupts"], r["rows"],
 			    f["isolation_breaks"], r["causes"], f["ipis_targeted"], r["callsites"],
-			    r["deferred"], r["ops"] }' "$1"
+			    r["deferred"], r["ops"], r["csd"] }' "$1"
 }
 
 for arch in "$@"; do
@@ -41,10 +42,10 @@ for arch in "$@"; do
 	secs=$(sed -n 's/^result .* seconds=\([0-9]*\).*/\1/p' "$p" | head -1)
 	echo "### $arch, ${secs}s per source"
 	echo
-	echo "| source | vanilla: CPU 3 interrupts | vanilla: IPIs to CPUs 2-3 (senders) | patched: CPU 3 interrupts | patched: breaks (causes) | patched: IPIs to CPUs 2-3 (senders) | patched: deferrals | rounds (v/p) |"
-	echo "|---|---|---|---|---|---|---:|---:|"
+	echo "| source | vanilla: CPU 3 interrupts | vanilla: IPIs to CPUs 2-3 (senders) | patched: CPU 3 interrupts | patched: breaks (causes) | patched: IPIs to CPUs 2-3 (senders) | patched: csd functions for CPUs 2-3 | patched: deferrals | rounds (v/p) |"
+	echo "|---|---|---|---|---|---|---|---:|---:|"
 	join -t'|' -j1 <(parse "$v" | sort -t'|' -k1,1) <(parse "$p" | sort -t'|' -k1,1) |
-		awk -F'|' '{ printf "| %s | %s (%s) | %s (%s) | %s (%s) | %s (%s) | %s (%s) | %s | %s/%s |\n",
-			$1, $2, $3, $6, $7, $10, $11, $12, $13, $14, $15, $16, $9, $17 }'
+		awk -F'|' '{ printf "| %s | %s (%s) | %s (%s) | %s (%s) | %s (%s) | %s (%s) | %s | %s | %s/%s |\n",
+			$1, $2, $3, $6, $7, $11, $12, $13, $14, $15, $16, $19, $17, $9, $18 }'
 	echo
 done
