@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The field guest (issue 14) for one distribution-style kernel: the
-# project's guest root (scripts/build-guest.sh) plus Debian's stress-ng and
-# hackbench with their libraries and the dynamic loader at the paths ldd
-# names, and that kernel's modules (installed by build-kernel.sh under
+# project's guest root (scripts/build-guest.sh) plus Debian's stress-ng,
+# hackbench and busybox with their libraries and the dynamic loader (x86_64:
+# the host's, at the paths ldd names; arm64: Debian's arm64 packages,
+# unpacked by scripts/field-debs.sh), and that kernel's modules (installed by build-kernel.sh under
 # KERNEL-DIR/modules).  The modules go in a second cpio archive appended to
 # the first (the kernel unpacks concatenated archives), so that the vanilla
 # and the patched guest share everything else.
@@ -14,12 +15,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage="usage: build-field-guest.sh x86_64 KERNEL-DIR"
+usage="usage: build-field-guest.sh x86_64|arm64 KERNEL-DIR"
 arch=${1:?$usage}
 kdir=${2:?$usage}
-# The binaries come from this machine's packages: the host's arch only.
-[ "$arch" = x86_64 ] ||
-	die "the field guest needs $arch builds of stress-ng and hackbench; only x86_64 (the host's) is supported so far"
 [ -d "$kdir/modules/lib/modules" ] ||
 	die "no modules under $kdir/modules: build the kernel with scripts/build-kernel.sh $arch KIND distro"
 kind=$(basename "$kdir")
@@ -36,7 +34,20 @@ base=$BUILD/guest/$arch/root
 out=$BUILD/guest/$arch-field
 root=$out/root
 mkdir -p "$out"
-if [ ! -f "$out/base.cpio" ] || [ -n "$(find "$base" "$0" /usr/bin/stress-ng /usr/bin/hackbench -newer "$out/base.cpio" -print -quit)" ]; then
+if [ "$arch" != x86_64 ]; then
+	stage=$("$TOP/scripts/field-debs.sh" "$arch")
+	rm -rf "$root"
+	cp -a "$base" "$root"
+	mkdir -p "$root/usr/bin" "$root/usr/lib"
+	install -m 755 "$stage/usr/bin/stress-ng" "$stage/usr/bin/hackbench" "$root/usr/bin/"
+	install -m 755 "$stage/bin/busybox" "$root/bin/busybox"
+	# Libraries and the loader, symlinks kept, at Debian's paths.
+	cp -a "$stage/lib" "$root/"
+	[ ! -d "$stage/usr/lib" ] || cp -a "$stage/usr/lib/." "$root/usr/lib/"
+	find "$root/lib" "$root/usr/lib" -depth \( -path '*/share/*' -o -name '*.a' \) -exec rm -rf {} + 2>/dev/null || true
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$out/base.cpio"
+	log "field guest $arch: base $(du -h "$out/base.cpio" | cut -f1) (Debian $arch packages from $stage)"
+elif [ ! -f "$out/base.cpio" ] || [ -n "$(find "$base" "$0" /usr/bin/stress-ng /usr/bin/hackbench -newer "$out/base.cpio" -print -quit)" ]; then
 	rm -rf "$root"
 	cp -a "$base" "$root"
 	mkdir -p "$root/usr/bin"
