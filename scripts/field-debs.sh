@@ -58,8 +58,8 @@ for round in 1 2 3 4 5 6 7 8; do
 	missing=()
 	while read -r so; do
 		[ -n "$(find "$root" -name "$so" -print -quit)" ] || missing+=("$so")
-	done < <(find "$root/usr/bin" "$root/bin" "$root/lib" "$root/usr/lib" -type f \( -perm -u+x -o -name '*.so*' \) 2>/dev/null |
-		 xargs -r "${triplet}-readelf" -d 2>/dev/null |
+	done < <(find "$root/usr/bin" "$root/bin" "$root/lib" "$root/usr/lib" -type f \( -perm -u+x -o -name '*.so*' \) -print0 2>/dev/null |
+		 xargs -0 -r "${triplet}-readelf" -d 2>/dev/null |
 		 sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
 	[ ${#missing[@]} -gt 0 ] || break
 	pkgs=()
