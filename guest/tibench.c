@@ -147,6 +147,27 @@ static void trace_reset(const char *inst)
 	must_write(path, "");
 }
 
+/*
+ * A trace instance @inst recording @event for the target CPUs only (the
+ * filter of ipi_send_cpu): 1, or 0 if the kernel has no such event.
+ */
+static int target_instance(const char *inst, const char *event, const char *kb)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), TRACING "%s", event);
+	if (access(path, F_OK))
+		return 0;
+	mkdir(inst, 0755);
+	snprintf(path, sizeof(path), "%s/buffer_size_kb", inst);
+	must_write(path, kb);
+	snprintf(path, sizeof(path), "%s%s/filter", inst, event);
+	must_write(path, ipi_filter);
+	snprintf(path, sizeof(path), "%s%s/enable", inst, event);
+	must_write(path, "1");
+	return 1;
+}
+
 static void trace_setup(void)
 {
 	char filter[256];
@@ -184,22 +205,10 @@ static void trace_setup(void)
 	 * function of each csd queued for them (one IPI can carry several,
 	 * and a csd queued while the CPU was in the kernel is counted too).
 	 */
-	if (!access(TRACING CSD_EVENT, F_OK)) {
-		mkdir(CSD_INST, 0755);
-		must_write(CSD_INST "/buffer_size_kb", "1024");
-		must_write(CSD_INST CSD_EVENT "/filter", ipi_filter);
-		must_write(CSD_INST CSD_EVENT "/enable", "1");
-		have_csd = 1;
-	}
+	have_csd = target_instance(CSD_INST, CSD_EVENT, "1024");
 
 	/* Work deferred to the isolated CPUs instead of an IPI (patched kernels). */
-	if (!access(TRACING DEFER_EVENT, F_OK)) {
-		mkdir(DEFER_INST, 0755);
-		must_write(DEFER_INST "/buffer_size_kb", "256");
-		must_write(DEFER_INST DEFER_EVENT "/filter", ipi_filter);
-		must_write(DEFER_INST DEFER_EVENT "/enable", "1");
-		have_defer = 1;
-	}
+	have_defer = target_instance(DEFER_INST, DEFER_EVENT, "256");
 }
 
 static void parse_cpus(const char *list, cpu_set_t *set)
