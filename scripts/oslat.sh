@@ -26,6 +26,8 @@
 #   -S  strict mode with SIG instead of report-only
 # Environment: TI_OSLAT_VANILLA_IMAGE, TI_OSLAT_PATCHED_IMAGE (bzImages,
 # default $BUILD/kernels/x86_64-{vanilla,patched}-debug/bzImage),
+# TI_OSLAT_ROOT (the guest root to start from, default the project's; the
+# field guest's, $BUILD/guest/x86_64-field/root, has the field loads' tools),
 # TI_OSLAT_HDR (uapi headers with PR_TASK_ISOLATION, default the patched
 # build's).
 set -euo pipefail
@@ -65,7 +67,7 @@ grep -qs PR_TASK_ISOLATION "$hdr/linux/prctl.h" ||
 	die "no PR_TASK_ISOLATION in $hdr/linux/prctl.h: build the patched kernel (scripts/build-kernel.sh x86_64 patched debug) or set TI_OSLAT_HDR"
 
 # The guest root: the project's, plus oslat and what it needs.
-base=$BUILD/guest/x86_64/root
+base=${TI_OSLAT_ROOT:-$BUILD/guest/x86_64/root}
 [ -x "$base/init" ] || "$TOP/scripts/build-guest.sh" x86_64
 out=$BUILD/guest/x86_64-oslat
 root=$out/root
