@@ -34,38 +34,32 @@ base=$BUILD/guest/$arch/root
 out=$BUILD/guest/$arch-field
 root=$out/root
 mkdir -p "$out"
-if [ "$arch" != x86_64 ]; then
-	stage=$("$TOP/scripts/field-debs.sh" "$arch")
-	rm -rf "$root"
-	cp -a "$base" "$root"
-	mkdir -p "$root/usr/bin" "$root/usr/lib"
-	install -m 755 "$stage/usr/bin/stress-ng" "$stage/usr/bin/hackbench" "$root/usr/bin/"
-	install -m 755 "$stage/bin/busybox" "$root/bin/busybox"
-	# Libraries and the loader, symlinks kept, at Debian's paths.
-	cp -a "$stage/lib" "$root/"
-	[ ! -d "$stage/usr/lib" ] || cp -a "$stage/usr/lib/." "$root/usr/lib/"
-	find "$root/lib" "$root/usr/lib" -depth \( -path '*/share/*' -o -name '*.a' \) -exec rm -rf {} + 2>/dev/null || true
-	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$out/base.cpio"
-	log "field guest $arch: base $(du -h "$out/base.cpio" | cut -f1) (Debian $arch packages from $stage)"
-elif [ ! -f "$out/base.cpio" ] || [ -n "$(find "$base" "$0" /usr/bin/stress-ng /usr/bin/hackbench -newer "$out/base.cpio" -print -quit)" ]; then
+if [ "$arch" != x86_64 ] || [ ! -f "$out/base.cpio" ] ||
+   [ -n "$(find "$base" "$0" /usr/bin/stress-ng /usr/bin/hackbench -newer "$out/base.cpio" -print -quit)" ]; then
 	rm -rf "$root"
 	cp -a "$base" "$root"
 	mkdir -p "$root/usr/bin"
-	libs=
-	# busybox (static): a shell for ad-hoc scripts in the guest
-	# (payload "busybox sh /path/script").
-	[ ! -x /bin/busybox ] || install -m 755 /bin/busybox "$root/bin/busybox"
-	for b in /usr/bin/stress-ng /usr/bin/hackbench; do
-		install -m 755 "$b" "$root$b"
-		libs+=" $(ldd "$b" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')"
-	done
-	for f in $(echo "$libs" | tr ' ' '\n' | sort -u); do
-		mkdir -p "$root$(dirname "$f")"
-		cp -L "$f" "$root$f"
-	done
-	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$out/base.cpio"
-	log "field guest $arch: base $(du -h "$out/base.cpio" | cut -f1), $(echo "$libs" | wc -w) library paths"
+	if [ "$arch" = x86_64 ]; then
+		# busybox (static): a shell for ad-hoc scripts in the guest
+		# (payload "busybox sh /path/script").
+		[ ! -x /bin/busybox ] || install -m 755 /bin/busybox "$root/bin/busybox"
+		libs=$(guest_add_dynamic "$root" /usr/bin/stress-ng /usr/bin/hackbench)
+		from="this machine's binaries, $(echo "$libs" | wc -l) library paths"
+	else
+		stage=$("$TOP/scripts/field-debs.sh" "$arch")
+		install -m 755 "$stage/usr/bin/stress-ng" "$stage/usr/bin/hackbench" "$root/usr/bin/"
+		install -m 755 "$stage/bin/busybox" "$root/bin/busybox"
+		# Libraries and the loader, symlinks kept, at Debian's paths.
+		mkdir -p "$root/usr/lib"
+		cp -a "$stage/lib" "$root/"
+		[ ! -d "$stage/usr/lib" ] || cp -a "$stage/usr/lib/." "$root/usr/lib/"
+		find "$root/lib" "$root/usr/lib" -depth \( -path '*/share/*' -o -name '*.a' \) \
+			-exec rm -rf {} + 2>/dev/null || true
+		from="Debian $arch packages from $stage"
+	fi
+	pack_cpio "$root" "$out/base.cpio"
+	log "field guest $arch: base $(du -h "$out/base.cpio" | cut -f1) ($from)"
 fi
-(cd "$kdir/modules" && find lib | LC_ALL=C sort | cpio -o -H newc --quiet) > "$out/modules-$kind.cpio"
+pack_cpio "$kdir/modules" "$out/modules-$kind.cpio"
 cat "$out/base.cpio" "$out/modules-$kind.cpio" > "$out/$kind.cpio"
 log "field guest $arch $kind: $out/$kind.cpio ($(du -h "$out/$kind.cpio" | cut -f1); modules of $(ls "$kdir/modules/lib/modules"))"

@@ -151,3 +151,29 @@ ti_si_code() {
 	[ -n "$v" ] || die "no SI_TASK_ISOLATION in $1/asm-generic/siginfo.h: build the patched kernel first"
 	echo "$v"
 }
+
+# Copy host executables into a guest root at the same paths, with the
+# shared libraries and dynamic loader ldd names for them (copies of the
+# files, not of /lib64's or merged-/usr symlinks).  Prints the library
+# paths, one per line.
+guest_add_dynamic() {
+	local root=$1 b f libs=
+	shift
+	for b in "$@"; do
+		mkdir -p "$root$(dirname "$b")"
+		install -m 755 "$b" "$root$b"
+		f=$(ldd "$b" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
+		[ -n "$f" ] || die "ldd $b named no library"
+		libs+="$f"$'\n'
+	done
+	for f in $(printf '%s' "$libs" | sort -u); do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done
+	printf '%s' "$libs" | sort -u
+}
+
+# A guest root as a newc cpio archive.
+pack_cpio() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$2"
+}

@@ -84,16 +84,9 @@ CC=(gcc -O2 -Wall -Wextra -Wno-unused-parameter -isystem "$hdr" -DSI_TASK_ISOLAT
 # it uses libnuma only to parse its CPU list.  oslatrun preloads this.
 echo 'int numa_available(void) { return 0; }' |
 	gcc -O2 -Wall -shared -fPIC -x c -o "$root/lib/libnumastub.so" -
-# oslat, its libraries and the dynamic loader, at the paths ldd names
-# (copies of the files, not of /lib64's or merged-/usr symlinks).
-install -m 755 /usr/bin/oslat "$root/usr/bin/oslat"
-libs=$(ldd /usr/bin/oslat | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
-[ -n "$libs" ] || die "ldd /usr/bin/oslat named no library"
-for f in $libs; do
-	mkdir -p "$root$(dirname "$f")"
-	cp -L "$f" "$root$f"
-done
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$out/initramfs.cpio"
+# oslat, its libraries and the dynamic loader, at the paths ldd names.
+libs=$(guest_add_dynamic "$root" /usr/bin/oslat)
+pack_cpio "$root" "$out/initramfs.cpio"
 log "guest x86_64-oslat: $out/initramfs.cpio ($(du -h "$out/initramfs.cpio" | cut -f1)); libraries: ${libs//$'\n'/ }"
 
 res=$BUILD/results
