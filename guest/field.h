@@ -65,7 +65,8 @@ static void field_envfail(int gen, const char *reason)
 /*
  * Run @argv to completion or until gen_stop, in its own process group so
  * that stress-ng's workers go with it; output to /tmp/field-NAME.log (the
- * last round's).  Returns the exit status, -1 if stopped.
+ * last round's).  Returns the exit status, -1 if stopped, -2 if fork()
+ * failed (errno says why).
  */
 static int field_run(int gen, char *const argv[])
 {
@@ -77,7 +78,7 @@ static int field_run(int gen, char *const argv[])
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0)
-		return 127;
+		return -2;
 	if (!pid) {
 		int fd = open(logf, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
@@ -177,14 +178,17 @@ static void field_stress(int gen, const char *stressors)
 	while (!gen_stop) {
 		gen_ops[gen]++;		/* rounds started: one lasts 5 s */
 		rc = field_run(gen, argv);
-		if (rc < 0)
+		if (rc == -1)
 			break;
 		/* 2: a stressor failed; 3: one was not implemented here. */
 		if (rc && rc != 3 && rc != 2) {
-			char r[64];
+			char r[96];
 
-			snprintf(r, sizeof(r), "stress-ng exited %d (/tmp/field-%s.log)", rc,
-				 gen_name[gen]);
+			if (rc == -2)
+				snprintf(r, sizeof(r), "fork() for stress-ng: %s", strerror(errno));
+			else
+				snprintf(r, sizeof(r), "stress-ng exited %d (/tmp/field-%s.log)", rc,
+					 gen_name[gen]);
 			field_envfail(gen, r);
 			sleep_ms(1000);
 		}
@@ -266,8 +270,14 @@ static void *gen_hackbench(void *arg)
 		return NULL;
 	}
 	while (!gen_stop) {
-		if (field_run(GEN_HACKBENCH, gen_ops[GEN_HACKBENCH]++ & 1 ? pipe : sock) < 0)
+		int rc = field_run(GEN_HACKBENCH, gen_ops[GEN_HACKBENCH]++ & 1 ? pipe : sock);
+
+		if (rc == -1)
 			break;
+		if (rc == -2) {
+			field_envfail(GEN_HACKBENCH, "fork() for hackbench failed");
+			sleep_ms(1000);
+		}
 	}
 	return NULL;
 }

@@ -126,4 +126,36 @@ static void *(*const gen_fn[NR_GENS])(void *) = {
 	gen_monitor,
 };
 
+/*
+ * Start the generators of @mask, one thread each; returns the mask of the
+ * threads started.  One that cannot be created (EAGAIN when the field
+ * loads exhaust memory) is an environment failure, and is not joined.
+ */
+static int gen_start(pthread_t *th, int mask)
+{
+	int i, err, started = 0;
+
+	for (i = 0; i < NR_GENS; i++) {
+		if (!(mask & (1 << i)))
+			continue;
+		err = pthread_create(&th[i], NULL, gen_fn[i], NULL);
+		if (err) {
+			printf("env-failure generator=%s reason=\"pthread_create: %s\"\n",
+			       gen_name[i], strerror(err));
+			continue;
+		}
+		started |= 1 << i;
+	}
+	return started;
+}
+
+static void gen_join(pthread_t *th, int started)
+{
+	int i;
+
+	for (i = 0; i < NR_GENS; i++)
+		if (started & (1 << i))
+			pthread_join(th[i], NULL);
+}
+
 #endif /* GUEST_GENERATORS_H */

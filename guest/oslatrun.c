@@ -404,7 +404,7 @@ int main(int argc, char **argv)
 	char ipi_iso[32] = "na";
 	unsigned long long total = 0, ipis;
 	unsigned long isolated = 0;
-	int c, i, mask, have_ti, status, enabled = 0, unavailable = 0;
+	int c, i, mask, started, have_ti, status, enabled = 0, unavailable = 0;
 	const char *iso;
 	char *av[64];
 	int ac = 0;
@@ -462,9 +462,9 @@ int main(int argc, char **argv)
 	trace_setup(have_ti);
 
 	gen_stop = 0;
-	for (i = 0; i < NR_GENS; i++)
-		if (mask & (1 << i))
-			pthread_create(&th[i], NULL, gen_fn[i], NULL);
+	started = gen_start(th, mask);
+	if (started != mask)
+		envfail = 1;
 	sleep_ms(500);
 
 	/* The command: [tirun [-s SIG]] oslat ... */
@@ -508,6 +508,10 @@ int main(int argc, char **argv)
 	snap_irqs(a, opt_cpu);
 	t0 = mono_now();
 	pid = fork();
+	if (pid < 0) {
+		printf("oslatrun: fork: %s\n", strerror(errno));
+		return 1;
+	}
 	if (!pid) {
 		execv(av[0], av);
 		printf("oslatrun: exec %s: %s\n", av[0], strerror(errno));
@@ -519,9 +523,7 @@ int main(int argc, char **argv)
 	snap_irqs(b, opt_cpu);
 	ipis = trace_count(IPI_INST);
 	gen_stop = 1;
-	for (i = 0; i < NR_GENS; i++)
-		if (mask & (1 << i))
-			pthread_join(th[i], NULL);
+	gen_join(th, started);
 
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		printf("env-failure reason=\"oslat failed: %s %d\"\n",

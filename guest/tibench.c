@@ -239,6 +239,22 @@ static void pin(pid_t pid, const char *list)
 	}
 }
 
+/* MemAvailable of /proc/meminfo, -1 if unknown: the field loads fill memory. */
+static long long mem_available_kb(void)
+{
+	char line[128];
+	long long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %lld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
 /*
  * Generator name -> bit mask of gen_fn[]; "idle" is 0, "all" the four lab
  * generators, "field" every field generator at once.
@@ -356,7 +372,7 @@ static int run_one(const char *name, const char *clocksource)
 {
 	struct irq_snap *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
 	unsigned long long total = 0, ipis, purges, deferred = 0;
-	int mask = gen_mask(name), i, stopped = 0, envfail = 0, status;
+	int mask = gen_mask(name), i, stopped = 0, envfail = 0, status, started;
 	unsigned long long ops0[NR_GENS];
 	pthread_t th[NR_GENS];
 	struct shared *sh;
@@ -404,7 +420,7 @@ static int run_one(const char *name, const char *clocksource)
 		if (i != opt_cpu && CPU_ISSET(i, &targets))
 			printf(" tick_stopped(cpu%d)=%d", i, tick_stopped(i));
 	}
-	printf("\n");
+	printf(" mem_available_kb=%lld\n", mem_available_kb());
 	if (stopped != 1) {
 		printf("env-failure generator=%s reason=\"tick of CPU %d not stopped before the window\"\n",
 		       name, opt_cpu);
@@ -432,14 +448,12 @@ static int run_one(const char *name, const char *clocksource)
 	snap_irqs(a, opt_cpu);
 
 	gen_stop = 0;
-	for (i = 0; i < NR_GENS; i++)
-		if (mask & (1 << i))
-			pthread_create(&th[i], NULL, gen_fn[i], NULL);
+	started = gen_start(th, mask);
+	if (started != mask)
+		envfail = 1;
 	sleep_ms(opt_seconds * 1000L);
 	gen_stop = 1;
-	for (i = 0; i < NR_GENS; i++)
-		if (mask & (1 << i))
-			pthread_join(th[i], NULL);
+	gen_join(th, started);
 
 	snap_irqs(b, opt_cpu);
 	ipis = trace_count(IPI_INST);
