@@ -85,8 +85,12 @@ if ! grep -q "^TI-PAYLOAD-END " "$logf"; then
 	exit 1
 fi
 # TI_KCSAN_SORTED=1: the caller sorts KCSAN reports itself (hardening.sh);
-# the base kernel's own data races are not the series' failures.
+# the base kernel's own data races are not the series' failures.  A user
+# program's fault, as the kernel reports it ("traps: stress-ng-pthre[9749]
+# general protection fault ip:... in stress-ng[...]"), is not a kernel
+# splat; a kernel one starts with "Oops: general protection fault".
 bad=$(grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic|KASAN:|KCSAN:|UBSAN:|INFO: (possible|lockdep|inconsistent|task .* blocked|rcu)|rcu: INFO|hung_task|general protection fault|Unable to handle kernel|Internal error:' "$logf" |
+	grep -vE '\] traps: .*\[[0-9]+\] general protection fault ip:[0-9a-f]+ sp:[0-9a-f]+ error:[0-9a-f]+ in ' |
 	{ if [ "${TI_KCSAN_SORTED:-0}" = 1 ]; then grep -v 'BUG: KCSAN: '; else cat; fi; } | head -5 || true)
 if [ -n "$bad" ]; then
 	echo "kernel splat in the console (log: $logf):" >&2
