@@ -6,7 +6,7 @@
 #                  (worktree src/patched); also kasan, kcsan, perf, and
 #                  distro (defconfig-based, modules installed, issue 14)
 #   patched/off    base + series, series options off
-#   broken/VARIANT patched/VARIANT (debug, kasan, kcsan) plus $TI_BREAK_PATCH (default
+#   broken/VARIANT patched/VARIANT (debug, kasan, kcsan, distro) plus $TI_BREAK_PATCH (default
 #                  tests/break-checkpoint.patch): built incrementally in a
 #                  copy of the patched object tree, the patch applied to the
 #                  patched worktree only for that build, and the files'
@@ -38,8 +38,8 @@ case "$kind" in
 vanilla|patched) ;;
 broken)
 	case "$variant" in
-	debug|kasan|kcsan) ;;
-	*) die "the broken kernel has the debug, kasan and kcsan variants only" ;;
+	debug|kasan|kcsan|distro) ;;
+	*) die "the broken kernel has the debug, kasan, kcsan and distro variants only" ;;
 	esac
 	# Its starting point: the patched objects, up to date.
 	"$TOP/scripts/build-kernel.sh" "$arch" patched "$variant"

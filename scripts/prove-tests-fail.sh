@@ -35,7 +35,8 @@ for m in "${muts[@]}"; do
 	prog=$(sed -n 's/^Program: //p' "$m")
 	prog=${prog:-task_isolation_test}
 	# "Arch: A" limits a defect to one architecture; "Variant: V" needs
-	# the patched kernel of that variant (e.g. kasan: DEBUG_PREEMPT).
+	# the patched kernel of that variant (e.g. kasan: DEBUG_PREEMPT; distro:
+	# modules).
 	only=$(sed -n 's/^Arch: //p' "$m")
 	if [ -n "$only" ] && [ "$only" != "$arch" ]; then
 		echo "n/a     $name: $only only" | tee -a "$out"
@@ -44,6 +45,12 @@ for m in "${muts[@]}"; do
 	variant=$(sed -n 's/^Variant: //p' "$m")
 	variant=${variant:-debug}
 	TI_BREAK_PATCH=$m "$TOP/scripts/build-kernel.sh" "$arch" broken "$variant" >/dev/null
+	# A distro kernel boots the field guest, which has its modules.
+	guest=$initrd
+	if [ "$variant" = distro ]; then
+		"$TOP/scripts/build-field-guest.sh" "$arch" "$BUILD/kernels/$arch-broken-distro" >/dev/null
+		guest=$BUILD/guest/$arch-field/broken.cpio
+	fi
 	logf=$BUILD/logs/mutation-$arch-$name.log
 	# Only the tests that must catch the defect: others may hang on it.
 	filt=()
@@ -52,7 +59,7 @@ for m in "${muts[@]}"; do
 	done
 	"$TOP/scripts/run-guest.sh" "$arch" \
 		"$BUILD/kernels/$arch-broken-$variant/$(basename "$(kimage "$arch")")" \
-		"$initrd" "$logf" 900 selftests "$prog" "${filt[@]}" >/dev/null 2>&1 || true
+		"$guest" "$logf" 900 selftests "$prog" "${filt[@]}" >/dev/null 2>&1 || true
 	caught=() escaped=()
 	for t in $expect; do
 		if grep -qE "^not ok [0-9]+ [a-z_]+\.$t$" "$logf"; then
