@@ -5,12 +5,15 @@
  * tirun) when the kernel has it.
  *
  *   oslatrun [-s SECONDS] [-c CPU] [-C MAIN_CPU] [-k LABEL] [-g GEN,...] [-n] [-S SIG]
- *            [-- OSLAT_ARGS...]
+ *            [-x PROG] [-- OSLAT_ARGS...]
  *     -s  oslat's --duration (30); -c  the CPU oslat measures on (3);
  *     -C  oslat's --cpu-main-thread (1, housekeeping); -k  kernel label
  *     for the result line; -g  generators (all = patch,vmalloc,lru,vmstat;
  *     idle = none); -n  no tirun (oslat runs without isolation); -S SIG
- *     strict mode with SIG instead of report-only.
+ *     strict mode with SIG instead of report-only; -x  run PROG with the
+ *     arguments after "--" instead of oslat (rtla: its own options name the
+ *     CPU and duration), the result line then starts with PROG's base name
+ *     and max_latency_us is -1.
  *
  * Over oslat's whole run (its 1 s pre-heat included, the generators already
  * running) it measures: the growth of every /proc/interrupts row of the
@@ -64,7 +67,7 @@
 #define NUMA_STUB	"/lib/libnumastub.so"
 
 static int opt_seconds = 30, opt_cpu = 3, opt_main_cpu = 1, opt_isolate = 1;
-static const char *opt_label = "?", *opt_sig;
+static const char *opt_label = "?", *opt_sig, *opt_prog;
 static char opt_gens[128] = "all";
 static int envfail;
 
@@ -392,7 +395,7 @@ static int show_tirun_log(int *unavailable)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: oslatrun [-s SECONDS] [-c CPU] [-C MAIN_CPU] [-k LABEL] [-g GEN,...] [-n] [-S SIG] [-- OSLAT_ARGS...]\n");
+	fprintf(stderr, "usage: oslatrun [-s SECONDS] [-c CPU] [-C MAIN_CPU] [-k LABEL] [-g GEN,...] [-n] [-S SIG] [-x PROG] [-- ARGS...]\n");
 	exit(2);
 }
 
@@ -405,7 +408,7 @@ int main(int argc, char **argv)
 	unsigned long long total = 0, ipis;
 	unsigned long isolated = 0;
 	int c, i, mask, started, have_ti, status, enabled = 0, unavailable = 0;
-	const char *iso;
+	const char *iso, *tool;
 	char *av[64];
 	int ac = 0;
 	struct utsname u;
@@ -415,7 +418,7 @@ int main(int argc, char **argv)
 	pid_t pid;
 	long max;
 
-	while ((c = getopt(argc, argv, "s:c:C:k:g:nS:")) != -1) {
+	while ((c = getopt(argc, argv, "s:c:C:k:g:nS:x:")) != -1) {
 		switch (c) {
 		case 's': opt_seconds = atoi(optarg); break;
 		case 'c': opt_cpu = atoi(optarg); break;
@@ -424,6 +427,7 @@ int main(int argc, char **argv)
 		case 'g': snprintf(opt_gens, sizeof(opt_gens), "%s", optarg); break;
 		case 'n': opt_isolate = 0; break;
 		case 'S': opt_sig = optarg; break;
+		case 'x': opt_prog = optarg; break;
 		default: usage();
 		}
 	}
@@ -478,15 +482,19 @@ int main(int argc, char **argv)
 			av[ac++] = (char *)opt_sig;
 		}
 	}
-	av[ac++] = OSLAT;
-	av[ac++] = "--cpu-list";
-	av[ac++] = cpu;
-	av[ac++] = "--cpu-main-thread";
-	av[ac++] = mcpu;
-	av[ac++] = "--duration";
-	av[ac++] = secs;
-	av[ac++] = "--json=" OSLAT_JSON;
-	av[ac++] = "-z";
+	if (opt_prog) {
+		av[ac++] = (char *)opt_prog;
+	} else {
+		av[ac++] = OSLAT;
+		av[ac++] = "--cpu-list";
+		av[ac++] = cpu;
+		av[ac++] = "--cpu-main-thread";
+		av[ac++] = mcpu;
+		av[ac++] = "--duration";
+		av[ac++] = secs;
+		av[ac++] = "--json=" OSLAT_JSON;
+		av[ac++] = "-z";
+	}
 	for (i = optind; i < argc && ac < 63; i++)
 		av[ac++] = argv[i];
 	av[ac] = NULL;
@@ -526,7 +534,7 @@ int main(int argc, char **argv)
 	gen_join(th, started);
 
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		printf("env-failure reason=\"oslat failed: %s %d\"\n",
+		printf("env-failure reason=\"%s failed: %s %d\"\n", opt_prog ? opt_prog : "oslat",
 		       WIFEXITED(status) ? "exit" : "signal",
 		       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 		envfail = 1;
@@ -573,9 +581,10 @@ int main(int argc, char **argv)
 		iso = "unavailable";
 	else
 		iso = "failed";
-	max = oslat_max();
-	printf("oslat kernel=%s release=%s cpu=%d seconds=%d cpu%d_interrupts=%llu irq_lines=%s isolation=%s isolation_breaks=%s breaks_by_cause=%s break_syscalls=%s isolated_entries=%s ipis_targeted=%llu ipis_while_isolated=%s max_latency_us=%ld env=%s\n",
-	       opt_label, u.release, opt_cpu, opt_seconds, opt_cpu, total, lines[0] ? lines : "none",
+	max = opt_prog ? -1 : oslat_max();
+	tool = opt_prog ? strrchr(opt_prog, '/') : NULL;
+	printf("%s kernel=%s release=%s cpu=%d seconds=%d cpu%d_interrupts=%llu irq_lines=%s isolation=%s isolation_breaks=%s breaks_by_cause=%s break_syscalls=%s isolated_entries=%s ipis_targeted=%llu ipis_while_isolated=%s max_latency_us=%ld env=%s\n",
+	       opt_prog ? (tool ? tool + 1 : opt_prog) : "oslat", opt_label, u.release, opt_cpu, opt_seconds, opt_cpu, total, lines[0] ? lines : "none",
 	       iso, breaks, have_ti ? by_cause : "na", have_ti ? by_nr : "na", iso_n, ipis, ipi_iso, max,
 	       envfail ? "fail" : "ok");
 	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : 1;

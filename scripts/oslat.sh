@@ -21,9 +21,13 @@
 # paths, tirun, /lib/libtirun.so and the payload:
 # $BUILD/guest/x86_64-oslat/initramfs.cpio.
 #
-# usage: oslat.sh [-s SECONDS] [-g GENERATORS] [-S SIG] [vanilla] [patched]
+# usage: oslat.sh [-s SECONDS] [-g GENERATORS] [-S SIG] [-m] [-r RTLA_ARGS] [vanilla] [patched]
 #   -s  oslat duration per kernel (30); -g  oslatrun generators (all);
-#   -S  strict mode with SIG instead of report-only
+#   -S  strict mode with SIG instead of report-only; -m  append the
+#   kernel's modules (the field guest's modules-KIND.cpio, for the
+#   modules generator); -r  run Debian's rtla with RTLA_ARGS (e.g.
+#   "osnoise top -c 3 -d 30s") instead of oslat, without tirun: rtla's
+#   workloads run in the kernel (results rtla-x86_64-KIND.txt)
 # Environment: TI_OSLAT_VANILLA_IMAGE, TI_OSLAT_PATCHED_IMAGE (bzImages,
 # default $BUILD/kernels/x86_64-{vanilla,patched}-debug/bzImage),
 # TI_OSLAT_ROOT (the guest root to start from, default the project's; the
@@ -33,13 +37,15 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { die "usage: oslat.sh [-s SECONDS] [-g GENERATORS] [-S SIG] [vanilla] [patched]"; }
-secs=30 gens=all sig=
-while getopts "s:g:S:" o; do
+usage() { die "usage: oslat.sh [-s SECONDS] [-g GENERATORS] [-S SIG] [-m] [-r RTLA_ARGS] [vanilla] [patched]"; }
+secs=30 gens=all sig= mods= rtla=
+while getopts "s:g:S:mr:" o; do
 	case $o in
 	s) secs=$OPTARG ;;
 	g) gens=$OPTARG ;;
 	S) sig=$OPTARG ;;
+	m) mods=1 ;;
+	r) rtla=$OPTARG ;;
 	*) usage ;;
 	esac
 done
@@ -86,28 +92,43 @@ echo 'int numa_available(void) { return 0; }' |
 	gcc -O2 -Wall -shared -fPIC -x c -o "$root/lib/libnumastub.so" -
 # oslat, its libraries and the dynamic loader, at the paths ldd names.
 libs=$(guest_add_dynamic "$root" /usr/bin/oslat)
+if [ -n "$rtla" ]; then
+	[ -x /usr/bin/rtla ] || die "no /usr/bin/rtla after scripts/deps.sh (Debian package rtla)"
+	libs+=$'\n'$(guest_add_dynamic "$root" /usr/bin/rtla)
+fi
 pack_cpio "$root" "$out/initramfs.cpio"
 log "guest x86_64-oslat: $out/initramfs.cpio ($(du -h "$out/initramfs.cpio" | cut -f1)); libraries: ${libs//$'\n'/ }"
 
 res=$BUILD/results
 mkdir -p "$res"
-summary=$res/oslat-summary.txt
+tool=oslat
+[ -z "$rtla" ] || tool=rtla
+summary=$res/$tool-summary.txt
 : > "$summary"
 tmo=$((300 + 2 * secs))
 for k in "$@"; do
-	logf=$BUILD/logs/oslat-x86_64-$k.log
+	logf=$BUILD/logs/$tool-x86_64-$k.log
+	initrd=$out/initramfs.cpio
+	if [ -n "$mods" ]; then
+		m=$BUILD/guest/x86_64-field/modules-$k.cpio
+		[ -f "$m" ] || die "no $m: build the field guest (scripts/build-field-guest.sh x86_64 KERNEL-DIR)"
+		initrd=$out/initramfs-$k.cpio
+		cat "$out/initramfs.cpio" "$m" > "$initrd"
+	fi
 	args=(-s "$secs" -g "$gens" -k "$k")
 	# Both under tirun: on vanilla the shim's ENABLE fails (EINVAL) and
 	# it stays inert, so oslat runs the same code on both kernels.
 	[ -n "$sig" ] && args+=(-S "$sig")
-	log "oslat $k: ${image[$k]}, ${secs}s, log $logf"
-	"$TOP/scripts/run-guest.sh" x86_64 "${image[$k]}" "$out/initramfs.cpio" "$logf" "$tmo" \
+	# shellcheck disable=SC2206 # RTLA_ARGS is split into words on purpose
+	[ -z "$rtla" ] || args+=(-n -x /usr/bin/rtla -- $rtla)
+	log "$tool $k: ${image[$k]}, ${secs}s, log $logf"
+	"$TOP/scripts/run-guest.sh" x86_64 "${image[$k]}" "$initrd" "$logf" "$tmo" \
 		oslatrun "${args[@]}" ||
-		die "oslat $k: guest run failed (log: $logf)"
-	sed -n '/^TI-PAYLOAD-BEGIN/,/^TI-PAYLOAD-END/p' "$logf" > "$res/oslat-x86_64-$k.txt"
-	line=$(grep '^oslat kernel=' "$res/oslat-x86_64-$k.txt" | tail -1) ||
-		die "oslat $k: no result line (log: $logf)"
-	echo "oslat $k ${line#"oslat kernel=$k "}" >> "$summary"
-	grep '^env-failure' "$res/oslat-x86_64-$k.txt" | sed "s/^/$k: /" >&2 || true
+		die "$tool $k: guest run failed (log: $logf)"
+	sed -n '/^TI-PAYLOAD-BEGIN/,/^TI-PAYLOAD-END/p' "$logf" > "$res/$tool-x86_64-$k.txt"
+	line=$(grep "^$tool kernel=" "$res/$tool-x86_64-$k.txt" | tail -1) ||
+		die "$tool $k: no result line (log: $logf)"
+	echo "$tool $k ${line#"$tool kernel=$k "}" >> "$summary"
+	grep '^env-failure' "$res/$tool-x86_64-$k.txt" | sed "s/^/$k: /" >&2 || true
 done
 cat "$summary"
