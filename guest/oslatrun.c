@@ -5,15 +5,17 @@
  * tirun) when the kernel has it.
  *
  *   oslatrun [-s SECONDS] [-c CPU] [-C MAIN_CPU] [-k LABEL] [-g GEN,...] [-n] [-S SIG]
- *            [-x PROG] [-- OSLAT_ARGS...]
+ *            [-x PROG] [ARGS...]
  *     -s  oslat's --duration (30); -c  the CPU oslat measures on (3);
  *     -C  oslat's --cpu-main-thread (1, housekeeping); -k  kernel label
  *     for the result line; -g  generators (all = patch,vmalloc,lru,vmstat;
  *     idle = none); -n  no tirun (oslat runs without isolation); -S SIG
  *     strict mode with SIG instead of report-only; -x  run PROG with the
- *     arguments after "--" instead of oslat (rtla: its own options name the
- *     CPU and duration), the result line then starts with PROG's base name
- *     and max_latency_us is -1.
+ *     arguments after the options instead of oslat (rtla: its own options
+ *     name the CPU and duration), the result line then starts with PROG's
+ *     base name and max_latency_us is -1.  Options end at the first
+ *     non-option: no "--" needed (the kernel command line drops a second
+ *     "--" and what follows it).
  *
  * Over oslat's whole run (its 1 s pre-heat included, the generators already
  * running) it measures: the growth of every /proc/interrupts row of the
@@ -418,7 +420,7 @@ int main(int argc, char **argv)
 	pid_t pid;
 	long max;
 
-	while ((c = getopt(argc, argv, "s:c:C:k:g:nS:x:")) != -1) {
+	while ((c = getopt(argc, argv, "+s:c:C:k:g:nS:x:")) != -1) {
 		switch (c) {
 		case 's': opt_seconds = atoi(optarg); break;
 		case 'c': opt_cpu = atoi(optarg); break;

@@ -120,7 +120,7 @@ for k in "$@"; do
 	# it stays inert, so oslat runs the same code on both kernels.
 	[ -n "$sig" ] && args+=(-S "$sig")
 	# shellcheck disable=SC2206 # RTLA_ARGS is split into words on purpose
-	[ -z "$rtla" ] || args+=(-n -x /usr/bin/rtla -- $rtla)
+	[ -z "$rtla" ] || args+=(-n -x /usr/bin/rtla $rtla)
 	log "$tool $k: ${image[$k]}, ${secs}s, log $logf"
 	"$TOP/scripts/run-guest.sh" x86_64 "${image[$k]}" "$initrd" "$logf" "$tmo" \
 		oslatrun "${args[@]}" ||
