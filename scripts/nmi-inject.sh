@@ -16,7 +16,9 @@ until grep -q '^TI-PAYLOAD-BEGIN' "$logf" 2>/dev/null; do
 done
 n=0
 while [ -S "$mon" ]; do
-	python3 - "$mon" <<'PY' || break
+	# The socket vanishes when the guest powers off: that ends the loop
+	# (a failed connect), silently.
+	python3 - "$mon" 2>/dev/null <<'PY' || break
 import socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
