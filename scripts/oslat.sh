@@ -97,7 +97,7 @@ if [ -n "$rtla" ]; then
 	libs+=$'\n'$(guest_add_dynamic "$root" /usr/bin/rtla)
 fi
 pack_cpio "$root" "$out/initramfs.cpio"
-log "guest x86_64-oslat: $out/initramfs.cpio ($(du -h "$out/initramfs.cpio" | cut -f1)); libraries: ${libs//$'\n'/ }"
+log "guest x86_64-oslat: $out/initramfs.cpio ($(du -h "$out/initramfs.cpio" | cut -f1)); libraries: $(sort -u <<< "$libs" | paste -sd " " -)"
 
 res=$BUILD/results
 mkdir -p "$res"
