@@ -4,12 +4,14 @@ BENCH_SECONDS ?= 10
 SOAK_SECONDS ?= 600
 STRESS_SECONDS ?= 60
 FIELD_SECONDS ?= 60
+SCALE_SECONDS ?= 60
+SCALE_VCPUS ?= 8
 FIELD_ARCHES ?= x86_64
 # What only QEMU TCG needs on the field kernels' x86 command line (docs/field.md).
 FIELD_X86_CMDLINE ?= tsc=reliable
 S := scripts
 
-.PHONY: help deps run test tree export rebase build guest selftests bench field soak oslat upstream hardening bisect cost trace-breaks checkpatch clean
+.PHONY: help deps run test tree export rebase build guest selftests bench scale field soak oslat upstream hardening bisect cost trace-breaks checkpatch clean
 
 help:
 	@echo "make run        main job: patched kernel, isolated task under load (ARCH=$(ARCH))"
@@ -20,6 +22,7 @@ help:
 	@echo "make build      build vanilla and patched kernels for ARCH"
 	@echo "make selftests  boot the patched ARCH kernel and run the selftests"
 	@echo "make bench      vanilla vs patched interference benchmark (BENCH_SECONDS per generator)"
+	@echo "make scale      the bench at SCALE_VCPUS vCPUs, a spinner on each of CPUs 2..N-1 (SCALE_SECONDS per generator)"
 	@echo "make field      distribution-style kernels under loads nobody here wrote, vanilla vs patched (FIELD_SECONDS per source)"
 	@echo "make soak       all generators for SOAK_SECONDS on the patched kernels: 0 interrupts, 0 breaks"
 	@echo "make oslat      rt-tests oslat on the isolated CPU, vanilla vs patched (x86_64)"
@@ -54,6 +57,8 @@ selftests: deps
 	$(S)/selftests.sh $(ARCH)
 bench: deps
 	$(S)/bench.sh -s $(BENCH_SECONDS) x86_64 arm64
+scale: deps
+	$(S)/bench.sh -n $(SCALE_VCPUS) -s $(SCALE_SECONDS) x86_64 arm64
 field: deps
 	rc=0; TI_X86_CMDLINE="$(FIELD_X86_CMDLINE)" \
 		$(S)/bench.sh -V distro -s $(FIELD_SECONDS) $(FIELD_ARCHES) || rc=$$?; \

@@ -2,12 +2,14 @@
 /*
  * Interference benchmark.
  *
- * One task pinned to an isolated CPU spins in user mode while a generator
- * on the housekeeping CPUs does something that, in 6.12, sends work to
- * every CPU.  Reported per generator:
+ * One task pinned to an isolated CPU spins in user mode (or one on each
+ * CPU of -c's list) while a generator on the housekeeping CPUs does
+ * something that, in 6.12, sends work to every CPU.  Reported per
+ * generator:
  *
- *  - the growth of every per-CPU row of /proc/interrupts for the isolated
- *    CPU over the window (isolated_cpu_interrupts is their sum);
+ *  - the growth of every per-CPU row of /proc/interrupts for each spinner's
+ *    CPU over the window (isolated_cpu_interrupts is their sum over the
+ *    spinners' CPUs);
  *  - the spinner's own kernel entries visible to it (getrusage faults and
  *    context switches) and, when the kernel has task isolation, the breaks
  *    it reports;
@@ -35,10 +37,11 @@
  * queued.  The spinner is SCHED_OTHER unless -P fifo (then with RT
  * throttling off).
  *
- * usage: tibench [-s SECONDS] [-c CPU] [-t TARGETS] [-g GEN,...] [-P POLICY] [-n]
+ * usage: tibench [-s SECONDS] [-c CPUS] [-t TARGETS] [-g GEN,...] [-P POLICY] [-n]
  *                [-e SUBSYS/EVENT]
- *   -c  CPU the spinner runs on (3); -t  isolated CPUs whose IPIs are
- *   counted (2-3); -P fifo|other; -n  do not
+ *   -c  CPUs the spinners run on, one each (3; a list such as 2-7 for the
+ *   scaling runs); -t  isolated CPUs whose IPIs are counted (2-3);
+ *   -P fifo|other; -n  do not
  *   enable task isolation even if available; -e  the event the patch
  *   generator toggles (signal/signal_deliver: a cold one; a hot one such
  *   as sched/sched_switch exposes a QEMU multi-threaded TCG bug, see
@@ -46,7 +49,8 @@
  *
  * With task isolation, the spinner enables strict isolation (SIGUSR1) and
  * re-enables it after each break; isolation_breaks counts the breaks in
- * the window and a "# task isolation:" line gives their causes.
+ * the window and a "# task isolation:" line gives their causes.  With
+ * several spinners, both are sums, and "# cpuN" lines give each CPU's.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -91,9 +95,13 @@ struct shared {
 	char ti_msg[128];
 };
 
+#define MAX_SPIN	64
+
 static int opt_seconds = 10, opt_cpu = 3, opt_isolate = 1, opt_fifo;
-static const char *opt_targets = "2-3";
+static const char *opt_targets = "2-3", *opt_cpus = "3";
 static cpu_set_t targets;
+/* The spinners' CPUs, from -c; opt_cpu is the first. */
+static int spin_cpu[MAX_SPIN], nr_spin;
 static char ipi_filter[256];
 static int have_defer, have_csd;
 
@@ -275,12 +283,12 @@ static int gen_mask(const char *name)
 	return -1;
 }
 
-static void spinner(struct shared *sh)
+static void spinner(struct shared *sh, int cpu)
 {
 	const size_t len = 16 * 4096;
 	char *mem, c[16];
 
-	snprintf(c, sizeof(c), "%d", opt_cpu);
+	snprintf(c, sizeof(c), "%d", cpu);
 	pin(0, c);
 	if (opt_fifo) {
 		struct sched_param sp = { .sched_priority = 1 };
@@ -290,7 +298,7 @@ static void spinner(struct shared *sh)
 			_exit(1);
 		}
 	}
-	if (sched_getcpu() != opt_cpu) {
+	if (sched_getcpu() != cpu) {
 		sh->err = 1;
 		_exit(1);
 	}
@@ -368,74 +376,110 @@ static int dmesg_has(const char *what)
 	return found;
 }
 
+/* Stop every spinner of @sh[0..n) and reap it. */
+static void spinners_stop(struct shared **sh, pid_t *pid, int n, int kill_them)
+{
+	int k, status;
+
+	for (k = 0; k < n; k++) {
+		if (kill_them)
+			kill(pid[k], SIGKILL);
+		else
+			__atomic_store_n(&sh[k]->stop, 1, __ATOMIC_RELEASE);
+	}
+	for (k = 0; k < n; k++)
+		waitpid(pid[k], &status, 0);
+}
+
 static int run_one(const char *name, const char *clocksource)
 {
-	struct irq_snap *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	struct irq_snap *a = calloc(nr_spin, sizeof(*a)), *b = calloc(nr_spin, sizeof(*b));
 	unsigned long long total = 0, ipis, purges, deferred = 0;
-	int mask = gen_mask(name), i, stopped = 0, envfail = 0, status, started;
+	int mask = gen_mask(name), i, k, stopped = 0, envfail = 0, status, started;
+	int never = 0, isolated_all;
+	long long nbreaks = 0, cause[TI_NCAUSES] = { 0 };
 	unsigned long long ops0[NR_GENS];
 	pthread_t th[NR_GENS];
-	struct shared *sh;
+	struct shared *sh[MAX_SPIN];
 	char breaks[32], dstr[32];
-	struct ti_counts tic0, tic1;
-	pid_t pid;
+	struct ti_counts tic0[MAX_SPIN], tic1;
+	pid_t pid[MAX_SPIN];
 
 	if (mask < 0) {
 		printf("# unknown generator '%s'\n", name);
 		return 1;
 	}
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	memset(sh, 0, sizeof(*sh));
-
 	fflush(stdout);
-	pid = fork();
-	if (!pid)
-		spinner(sh);
-	for (i = 0; i < 5000 && !__atomic_load_n(&sh->ready, __ATOMIC_ACQUIRE); i++) {
-		if (sh->err || waitpid(pid, &status, WNOHANG) == pid)
-			break;
-		sleep_ms(1);
+	for (k = 0; k < nr_spin; k++) {
+		sh[k] = mmap(NULL, sizeof(*sh[k]), PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		memset(sh[k], 0, sizeof(*sh[k]));
+		pid[k] = fork();
+		if (!pid[k])
+			spinner(sh[k], spin_cpu[k]);
 	}
-	if (!sh->ready) {
-		printf("env-failure generator=%s reason=\"spinner did not start on CPU %d\"\n",
-		       name, opt_cpu);
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-		return 1;
+	for (k = 0; k < nr_spin; k++) {
+		for (i = 0; i < 5000 && !__atomic_load_n(&sh[k]->ready, __ATOMIC_ACQUIRE); i++) {
+			if (sh[k]->err || waitpid(pid[k], &status, WNOHANG) == pid[k])
+				break;
+			sleep_ms(1);
+		}
+		if (!sh[k]->ready) {
+			printf("env-failure generator=%s reason=\"spinner did not start on CPU %d\"\n",
+			       name, spin_cpu[k]);
+			spinners_stop(sh, pid, nr_spin, 1);
+			return 1;
+		}
+		if (sh[k]->ti_enabled < 0)
+			printf("# task isolation: enabling failed on CPU %d: %s (%s)\n", spin_cpu[k],
+			       strerror(-sh[k]->ti_enabled), sh[k]->ti_msg);
 	}
-	if (sh->ti_enabled < 0)
-		printf("# task isolation: enabling failed: %s (%s)\n",
-		       strerror(-sh->ti_enabled), sh->ti_msg);
 
-	/* Give the tick a chance to stop after the spinner's last syscall. */
+	/* Give the ticks a chance to stop after the spinners' last syscalls. */
 	for (i = 0; i < 30; i++) {
 		sleep_ms(100);
-		stopped = tick_stopped(opt_cpu);
-		if (stopped == 1)
+		for (k = 0; k < nr_spin; k++)
+			if (tick_stopped(spin_cpu[k]) != 1)
+				break;
+		if (k == nr_spin)
 			break;
 	}
-	printf("# generator=%s cpu=%d seconds=%d clocksource=%s tick_stopped(cpu%d)=%d",
-	       name, opt_cpu, opt_seconds, clocksource, opt_cpu, stopped);
+	printf("# generator=%s cpu=%s seconds=%d clocksource=%s", name, opt_cpus, opt_seconds,
+	       clocksource);
+	for (k = 0; k < nr_spin; k++) {
+		stopped = tick_stopped(spin_cpu[k]);
+		printf(" tick_stopped(cpu%d)=%d", spin_cpu[k], stopped);
+		if (stopped != 1)
+			envfail = spin_cpu[k] + 1;
+	}
 	for (i = 0; i < CPU_SETSIZE; i++) {
-		if (i != opt_cpu && CPU_ISSET(i, &targets))
+		for (k = 0; k < nr_spin && spin_cpu[k] != i; k++)
+			;
+		if (k == nr_spin && CPU_ISSET(i, &targets))
 			printf(" tick_stopped(cpu%d)=%d", i, tick_stopped(i));
 	}
 	printf(" mem_available_kb=%lld\n", mem_available_kb());
-	if (stopped != 1) {
+	if (envfail) {
 		printf("env-failure generator=%s reason=\"tick of CPU %d not stopped before the window\"\n",
-		       name, opt_cpu);
+		       name, envfail - 1);
 		envfail = 1;
 	}
 	/*
-	 * The window starts once the spinner is ISOLATED, as its state word
-	 * tells it: until then, interrupts of the arming (a tick kick, the
-	 * kernel's self-interrupt) are no breaks, and must not be counted.
+	 * The window starts once every spinner is ISOLATED, as its state
+	 * word tells it: until then, interrupts of the arming (a tick kick,
+	 * the kernel's self-interrupt) are no breaks, and must not be counted.
 	 */
-	if (sh->ti_enabled == 1 && sh->have_word) {
-		for (i = 0; i < 5000 && !__atomic_load_n(&sh->isolated, __ATOMIC_ACQUIRE); i++)
+	isolated_all = 1;
+	for (k = 0; k < nr_spin; k++) {
+		if (sh[k]->ti_enabled != 1 || !sh[k]->have_word)
+			continue;
+		for (i = 0; i < 5000 && !__atomic_load_n(&sh[k]->isolated, __ATOMIC_ACQUIRE); i++)
 			sleep_ms(1);
-		printf("# spinner isolated before the window: %s\n", sh->isolated ? "yes" : "no");
+		isolated_all &= !!sh[k]->isolated;
 	}
+	if (sh[0]->ti_enabled == 1 && sh[0]->have_word)
+		printf("# spinner%s isolated before the window: %s\n", nr_spin > 1 ? "s" : "",
+		       isolated_all ? "yes" : "no");
 
 	trace_reset(IPI_INST);
 	trace_reset(PURGE_INST);
@@ -444,8 +488,10 @@ static int run_one(const char *name, const char *clocksource)
 	if (have_csd)
 		trace_reset(CSD_INST);
 	memcpy(ops0, gen_ops, sizeof(ops0));
-	tic0 = sh->tic;
-	snap_irqs(a, opt_cpu);
+	for (k = 0; k < nr_spin; k++) {
+		tic0[k] = sh[k]->tic;
+		snap_irqs(&a[k], spin_cpu[k]);
+	}
 
 	gen_stop = 0;
 	started = gen_start(th, mask);
@@ -455,34 +501,38 @@ static int run_one(const char *name, const char *clocksource)
 	gen_stop = 1;
 	gen_join(th, started);
 
-	snap_irqs(b, opt_cpu);
+	for (k = 0; k < nr_spin; k++)
+		snap_irqs(&b[k], spin_cpu[k]);
 	ipis = trace_count(IPI_INST);
 	purges = trace_count(PURGE_INST);
 	if (have_defer)
 		deferred = trace_count(DEFER_INST);
 
-	__atomic_store_n(&sh->stop, 1, __ATOMIC_RELEASE);
-	waitpid(pid, &status, 0);
-	/*
-	 * Breaks read once the spinner is gone: the signal of a break whose
-	 * interrupt was counted just before the end of the window may come
-	 * after it.  Breaks after the window count too (conservative).
-	 */
-	tic1 = sh->tic;
+	spinners_stop(sh, pid, nr_spin, 0);
 
-	printf("# cpu%d interrupts:", opt_cpu);
-	for (i = 0; i < b->n; i++) {
-		unsigned long long d = snap_growth(a, b, i);
+	for (k = 0; k < nr_spin; k++) {
+		unsigned long long sum = 0;
 
-		total += d;
-		if (d)
-			printf(" %s=+%llu", b->row[i].name, d);
+		printf("# cpu%d interrupts:", spin_cpu[k]);
+		for (i = 0; i < b[k].n; i++) {
+			unsigned long long d = snap_growth(&a[k], &b[k], i);
+
+			sum += d;
+			if (d)
+				printf(" %s=+%llu", b[k].row[i].name, d);
+		}
+		printf("%s\n", sum ? "" : " none");
+		total += sum;
+		if (nr_spin > 1)
+			printf("# spinner cpu%d:", spin_cpu[k]);
+		else
+			printf("# spinner:");
+		printf(" loops=%lld minflt=%ld majflt=%ld nvcsw=%ld nivcsw=%ld\n", sh[k]->loops,
+		       sh[k]->ru1.ru_minflt - sh[k]->ru0.ru_minflt,
+		       sh[k]->ru1.ru_majflt - sh[k]->ru0.ru_majflt,
+		       sh[k]->ru1.ru_nvcsw - sh[k]->ru0.ru_nvcsw,
+		       sh[k]->ru1.ru_nivcsw - sh[k]->ru0.ru_nivcsw);
 	}
-	printf("%s\n", total ? "" : " none");
-	printf("# spinner: loops=%lld minflt=%ld majflt=%ld nvcsw=%ld nivcsw=%ld\n",
-	       sh->loops, sh->ru1.ru_minflt - sh->ru0.ru_minflt,
-	       sh->ru1.ru_majflt - sh->ru0.ru_majflt,
-	       sh->ru1.ru_nvcsw - sh->ru0.ru_nvcsw, sh->ru1.ru_nivcsw - sh->ru0.ru_nivcsw);
 	trace_tally(IPI_INST, "callsite=", "ipis by callsite");
 	if (have_csd)
 		trace_tally(CSD_INST, "func=", "csd functions for the isolated CPUs");
@@ -498,16 +548,33 @@ static int run_one(const char *name, const char *clocksource)
 			printf(" %s_ops=%llu", gen_name[i], gen_ops[i] - ops0[i]);
 	printf("\n");
 
-	if (sh->ti_enabled == 1 && sh->have_word && !sh->isolated) {
-		/* A kernel that never isolates the spinner holds nothing. */
+	/*
+	 * Breaks read once the spinners are gone: the signal of a break whose
+	 * interrupt was counted just before the end of the window may come
+	 * after it.  Breaks after the window count too (conservative).
+	 */
+	for (k = 0; k < nr_spin; k++) {
+		tic1 = sh[k]->tic;
+		/* A kernel that never isolates a spinner holds nothing. */
+		if (sh[k]->ti_enabled == 1 && sh[k]->have_word && !sh[k]->isolated)
+			never = 1;
+		if (sh[k]->ti_enabled != 1)
+			continue;
+		nbreaks += tic1.signals - tic0[k].signals;
+		for (i = 0; i < TI_NCAUSES; i++)
+			cause[i] += tic1.cause[i] - tic0[k].cause[i];
+		if (nr_spin > 1 && tic1.signals != tic0[k].signals)
+			printf("# cpu%d breaks: %lld\n", spin_cpu[k], tic1.signals - tic0[k].signals);
+	}
+	if (never) {
 		snprintf(breaks, sizeof(breaks), "never-isolated");
-	} else if (sh->ti_enabled == 1) {
-		snprintf(breaks, sizeof(breaks), "%lld", tic1.signals - tic0.signals);
+	} else if (sh[0]->ti_enabled == 1) {
+		snprintf(breaks, sizeof(breaks), "%lld", nbreaks);
 		printf("# task isolation: strict, signal %d; breaks in the window:", TI_SIGNAL);
 		for (i = 0; i < TI_NCAUSES; i++)
-			if (tic1.cause[i] != tic0.cause[i])
-				printf(" %s=%lld", ti_cause_names[i], tic1.cause[i] - tic0.cause[i]);
-		printf("%s\n", tic1.signals == tic0.signals ? " none" : "");
+			if (cause[i])
+				printf(" %s=%lld", ti_cause_names[i], cause[i]);
+		printf("%s\n", nbreaks ? "" : " none");
 	} else {
 		snprintf(breaks, sizeof(breaks), "na");
 	}
@@ -522,7 +589,8 @@ static int run_one(const char *name, const char *clocksource)
 	}
 	printf("result generator=%s isolated_cpu_interrupts=%llu isolation_breaks=%s ipis_targeted=%llu seconds=%d env=%s\n",
 	       name, total, breaks, ipis, opt_seconds, envfail ? "fail" : "ok");
-	munmap(sh, sizeof(*sh));
+	for (k = 0; k < nr_spin; k++)
+		munmap(sh[k], sizeof(*sh[k]));
 	free(a);
 	free(b);
 	return 0;
@@ -603,7 +671,7 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "s:c:t:g:P:ne:")) != -1) {
 		switch (c) {
 		case 's': opt_seconds = atoi(optarg); break;
-		case 'c': opt_cpu = atoi(optarg); break;
+		case 'c': opt_cpus = optarg; break;
 		case 't': opt_targets = optarg; break;
 		case 'g': snprintf(gens, sizeof(gens), "%s", optarg); break;
 		case 'n': opt_isolate = 0; break;
@@ -612,12 +680,25 @@ int main(int argc, char **argv)
 			break;
 		case 'P': opt_fifo = !strcmp(optarg, "fifo"); break;
 		default:
-			fprintf(stderr, "usage: tibench [-s SECONDS] [-c CPU] [-t CPULIST] [-g GEN,...] [-P fifo|other] [-n]\n");
+			fprintf(stderr, "usage: tibench [-s SECONDS] [-c CPULIST] [-t CPULIST] [-g GEN,...] [-P fifo|other] [-n]\n");
 			return 2;
 		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	parse_cpus(opt_targets, &targets);
+	{
+		cpu_set_t set;
+
+		parse_cpus(opt_cpus, &set);
+		for (c = 0; c < CPU_SETSIZE && nr_spin < MAX_SPIN; c++)
+			if (CPU_ISSET(c, &set))
+				spin_cpu[nr_spin++] = c;
+		if (!nr_spin) {
+			fprintf(stderr, "tibench: -c %s names no CPU\n", opt_cpus);
+			return 2;
+		}
+		opt_cpu = spin_cpu[0];
+	}
 
 	/* Everything but the spinner stays on the housekeeping CPUs. */
 	pin(0, "0-1");

@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Markdown table of a benchmark summary (build/results/bench-summary.txt):
 # interrupts on the isolated CPU and IPIs targeted, vanilla vs patched.
+# bench.sh -n sets TI_SMP, TI_ISOLATION and TI_SPIN (vCPUs, isolated CPUs,
+# the spinners' CPUs) for the scaling runs; the defaults are 4, 2-3 and 3.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 sum=${1:-$BUILD/results/bench-summary.txt}
@@ -9,7 +11,8 @@ sum=${1:-$BUILD/results/bench-summary.txt}
 secs=$(sed -n 's/.* seconds=\([0-9]*\).*/\1/p' "$sum" | head -1)
 ctl=${sum%-summary.txt}-controls.txt
 [ -f "$ctl" ] || ctl=/dev/null
-echo "| arch | generator | vanilla: CPU 3 interrupts | vanilla: IPIs to CPUs 2-3 | patched: CPU 3 interrupts | patched: IPIs to CPUs 2-3 | patched: deferrals to CPUs 2-3 | vmalloc purges (v/p) |"
+smp=${TI_SMP:-4} iso=${TI_ISOLATION:-2-3} spin=${TI_SPIN:-3}
+echo "| arch | generator | vanilla: CPU $spin interrupts | vanilla: IPIs to CPUs $iso | patched: CPU $spin interrupts | patched: IPIs to CPUs $iso | patched: deferrals to CPUs $iso | vmalloc purges (v/p) |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|"
 cat "$sum" "$ctl" |
 awk '{ delete f; for (i = 4; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
@@ -22,4 +25,8 @@ awk '{ delete f; for (i = 4; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2
                def[k, "patched"], pur[k, "vanilla"], pur[k, "patched"] } }' |
 	sort -t'|' -k2,2 -k3,3
 echo
-echo "Window: ${secs}s per generator; 4 vCPUs under QEMU TCG, spinner on nohz_full CPU 3."
+if [ "$spin" = 3 ]; then
+	echo "Window: ${secs}s per generator; $smp vCPUs under QEMU TCG, spinner on nohz_full CPU 3."
+else
+	echo "Window: ${secs}s per generator; $smp vCPUs under QEMU TCG, a spinner on each of the nohz_full CPUs $spin (interrupts and breaks summed over them)."
+fi

@@ -19,19 +19,26 @@
 # failure for the lab generators only: a field load that reaches nothing
 # there is a result (no source), shown with its rounds in the controls.
 #
-# usage: bench.sh [-s SECONDS] [-g GENERATORS] [-V debug|distro] ARCH...
+# -n VCPUS (issue 16's scaling runs): guests with VCPUS vCPUs that isolate
+# all but CPUs 0-1, a spinner on every isolated CPU; results under
+# <tag>-smpVCPUS-* names.  isolated_cpu_interrupts and isolation_breaks
+# are then sums over the isolated CPUs.  The test kernels have NR_CPUS=8.
+#
+# usage: bench.sh [-s SECONDS] [-g GENERATORS] [-V debug|distro] [-n VCPUS] ARCH...
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 secs=10
 gens=
 variant=debug
-while getopts "s:g:V:" o; do
+vcpus=4
+while getopts "s:g:V:n:" o; do
 	case $o in
 	s) secs=$OPTARG ;;
 	g) gens=$OPTARG ;;
 	V) variant=$OPTARG ;;
-	*) die "usage: bench.sh [-s SECONDS] [-g GENERATORS] [-V debug|distro] ARCH..." ;;
+	n) vcpus=$OPTARG ;;
+	*) die "usage: bench.sh [-s SECONDS] [-g GENERATORS] [-V debug|distro] [-n VCPUS] ARCH..." ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -44,11 +51,19 @@ distro)
 	;;
 *) die "-V wants debug or distro, not '$variant'" ;;
 esac
+# The spinners' CPUs (tibench -c) and the isolated ones (-t, the kernel's
+# nohz_full): CPU 3 of 2-3 at 4 vCPUs as ever, every isolated CPU beyond.
+case $vcpus in
+4) spin=3 iso=2-3 ;;
+[5-8]) spin=2-$((vcpus - 1)) iso=$spin tag=$tag-smp$vcpus ;;
+*) die "-n wants 4 to 8 vCPUs (the test kernels' NR_CPUS is 8), not '$vcpus'" ;;
+esac
+export TI_SMP=$vcpus TI_ISOLATION=$iso TI_SPIN=$spin
 
 res=$BUILD/results
 mkdir -p "$res"
 ngen=$(echo "$gens" | tr ',' '\n' | wc -l)
-tmo=$((240 + ngen * (secs + 15)))
+tmo=$((240 + ngen * (secs + 15) * vcpus / 4))
 [ "$variant" = debug ] || tmo=$((tmo + 300 + ngen * 20))
 envfail=0
 summary=$res/$tag-summary.txt
@@ -78,7 +93,7 @@ for arch in "$@"; do
 		for try in 1 2; do
 			if "$TOP/scripts/run-guest.sh" "$arch" "$BUILD/kernels/$arch-$kind-$variant/$img" \
 				"$initrd" "$logf" "$tmo" \
-				tibench -s "$secs" -g "$gens"; then
+				tibench -s "$secs" -c "$spin" -t "$iso" -g "$gens"; then
 				break
 			fi
 			if [ "$try" = 1 ] && [ "$arch" = x86_64 ] && grep -q 'Oops: int3' "$logf"; then

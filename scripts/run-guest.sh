@@ -8,7 +8,8 @@
 # usage: run-guest.sh ARCH IMAGE INITRAMFS LOG TIMEOUT PAYLOAD [ARGS...]
 # Environment: TI_CMDLINE_EXTRA (appended), TI_QEMU_EXTRA (QEMU options),
 # TI_X86_CMDLINE (x86_64's "tsc=reliable mce=ignore_ce nohugevmalloc"),
-# TI_ISOLATION (CPU list, default 2-3), TI_ACCEL (default tcg,thread=multi;
+# TI_ISOLATION (CPU list, default 2-3), TI_SMP (vCPUs, default 4; the
+# scaling runs isolate all but CPUs 0-1 of 8 or 16), TI_ACCEL (default tcg,thread=multi;
 # -icount needs tcg,thread=single), TI_NMI_PERIOD (x86_64: once the payload
 # has started, inject an NMI into every vCPU every that many seconds through
 # the QEMU monitor; the guest sees ti_nmi=PERIOD on its command line).
@@ -21,6 +22,7 @@ shift 6
 [ -f "$image" ] || die "no kernel image $image"
 [ -f "$initrd" ] || die "no initramfs $initrd"
 iso=${TI_ISOLATION:-2-3}
+smp=${TI_SMP:-4}
 accel=${TI_ACCEL:-tcg,thread=multi}
 
 cmdline="nohz_full=$iso isolcpus=nohz,domain,managed_irq,$iso rcu_nocbs=$iso irqaffinity=0-1"
@@ -28,7 +30,7 @@ cmdline+=" rcupdate.rcu_cpu_stall_timeout=300 rcupdate.rcu_task_stall_timeout=0 
 case "$arch" in
 x86_64)
 	need qemu-system-x86_64
-	qemu=(qemu-system-x86_64 -accel "$accel" -cpu max -smp 4 -m 1024)
+	qemu=(qemu-system-x86_64 -accel "$accel" -cpu max -smp "$smp" -m 1024)
 	# nohugevmalloc: a huge vmalloc mapping that replaces a PTE table
 	# frees it with a synchronous flush_tlb_kernel_range() on every CPU
 	# (pmd_free_pte_page(), not deferrable: see the core-api document).
@@ -38,7 +40,7 @@ x86_64)
 	;;
 arm64)
 	need qemu-system-aarch64
-	qemu=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -accel "$accel" -smp 4 -m 1024)
+	qemu=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -accel "$accel" -smp "$smp" -m 1024)
 	cmdline="console=ttyAMA0 $cmdline"
 	;;
 *) die "unknown arch $arch" ;;
