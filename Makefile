@@ -11,7 +11,7 @@ FIELD_ARCHES ?= x86_64
 FIELD_X86_CMDLINE ?= tsc=reliable
 S := scripts
 
-.PHONY: help deps run test tree export rebase build guest selftests bench scale field soak oslat upstream hardening bisect cost trace-breaks checkpatch clean
+.PHONY: help deps run test tree export rebase build guest selftests bench scale field soak oslat upstream hardening bisect cost cost-scale trace-breaks checkpatch clean
 
 help:
 	@echo "make run        main job: patched kernel, isolated task under load (ARCH=$(ARCH))"
@@ -30,6 +30,7 @@ help:
 	@echo "make hardening  selftests on KASAN (preempt=full/none, both arches) and KCSAN (x86_64) kernels"
 	@echo "make bisect     every prefix of the series built: x86_64 options on/off, arm64 on (long)"
 	@echo "make cost       instruction-count guard: entry paths, vanilla vs patched perf kernels, both arches"
+	@echo "make cost-scale the costs at 4, 8 and 16 vCPUs (2, 6, 14 isolated): entry paths, senders, IPI probe"
 	@echo "make trace-breaks  trace what breaks isolation in the stress test (both arches, STRESS_SECONDS)"
 	@echo "make checkpatch checkpatch --strict on every patch"
 
@@ -85,6 +86,8 @@ bisect: deps
 	$(S)/bisect.sh
 cost: deps
 	$(S)/cost.sh x86_64 arm64
+cost-scale: deps
+	$(S)/cost-scale.sh x86_64 arm64
 trace-breaks: deps
 	for a in x86_64 arm64; do \
 		$(S)/build-kernel.sh $$a patched debug && $(S)/build-guest.sh $$a || exit 1; \

@@ -26,6 +26,13 @@
  *                     idle exit (the checkpoint again) plus the wakeup IPI
  *   deferred CPU K    instructions of one kernel entry that runs deferred
  *                     work: see run_deferred()
+ *   sender OP CPUS N  the cost of one text patch (OP patch) or one
+ *                     vmstat_refresh() (OP vmstat) made on CPU 0 while a
+ *                     process spins in user mode on each CPU of the list
+ *                     CPUS ("none" for no spinner): see run_sender()
+ *   irq-iso FROM TO CPUS N  the irq test while a process with task
+ *                     isolation enabled spins on each CPU of CPUS
+ *   irq-spin FROM TO CPUS N  its control: the same spinners, not isolated
  *
  * Several tests may follow each other on one command line.
  * Prints "cost <test> cpu=<cpu> iterations=<n> ns_per_op=<x.xxx> ..." and,
@@ -43,11 +50,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "benchutil.h"
+#include "ti_abi.h"
 
 #define VERIFY_INST	TRACING "/instances/costbench"
 /*
@@ -249,7 +259,7 @@ static int membarrier(int cmd)
  * costs a few instructions per call instead of a time slice.  The growth
  * of @to's function-call IPI count shows that the IPIs did land there.
  */
-static void run_irq(int from, int to, long n)
+static void run_irq(int from, int to, long n, const char *label, const char *extra)
 {
 	struct spinner s;
 	struct irqs a, b;
@@ -275,8 +285,8 @@ static void run_irq(int from, int to, long n)
 	ns = now_ns() - t0;
 	b = read_irqs(to);
 	spinner_stop(&s);
-	printf("cost irq cpu=%d iterations=%ld ns_per_op=%.3f from=%d target_call_ipis=%llu target_irqs=%llu\n",
-	       to, n, ns / n, from, b.call - a.call, b.all - a.all);
+	printf("cost %s cpu=%d iterations=%ld ns_per_op=%.3f from=%d target_call_ipis=%llu target_irqs=%llu%s\n",
+	       label, to, n, ns / n, from, b.call - a.call, b.all - a.all, extra);
 }
 
 struct pp {
@@ -573,6 +583,249 @@ static void run_deferred(int cpu, int reps)
 	rmdir(VERIFY_INST);
 }
 
+/*
+ * Sender tests (issue 16): the cost of one operation that, on 6.12,
+ * interrupts every CPU, made on CPU 0 while a process spins in user mode
+ * on each CPU of a list (the isolated CPUs), as all vCPUs' instructions
+ * from the start of the operation to its end: the sender's own work, the
+ * deferral pass over the CPUs on the patched kernel, and on vanilla the
+ * interrupts it sends and waits for.
+ *
+ * The spinners are processes (one state word each, for irq-iso) that
+ * yield with cpu_relax() every *batch iterations: every iteration while an
+ * operation is timed, so that a spinner's turn costs a few instructions;
+ * every SPIN_BATCH between operations, so that the sender's sleeps (and
+ * the RCU grace periods that disarming a tracepoint waits for) end after
+ * a bounded number of vCPU turns on the host.
+ */
+#define MAX_SPINNERS	64
+
+struct sspin {
+	int cpu;
+	volatile int running, stop, isolate, isolated, err;
+	volatile long long loops;
+};
+
+static volatile int *spin_batch;
+
+static void sspin_main(struct sspin *s)
+{
+	char msg[128];
+	unsigned int n;
+
+	pin(s->cpu);
+	if (s->isolate) {
+		if (ti_enable(msg, sizeof(msg)) != 1)
+			s->err = 1;
+	}
+	__atomic_store_n(&s->running, 1, __ATOMIC_RELEASE);
+	for (n = 1; !__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE); n++) {
+		s->loops++;
+		if (s->isolate && !s->isolated && ti_isolated() == 1)
+			s->isolated = 1;
+		if (s->isolate)
+			ti_poll();
+		if (!(n % *spin_batch))
+			cpu_relax();
+	}
+	if (s->isolate)
+		ti_disable();
+	_exit(0);
+}
+
+struct spinners {
+	int n;
+	struct sspin *s;
+	pid_t pid[MAX_SPINNERS];
+};
+
+static void cpu_list(const char *list, int *cpus, int *n)
+{
+	char *l = strdup(list), *t, *save;
+
+	*n = 0;
+	if (!strcmp(list, "none")) {
+		free(l);
+		return;
+	}
+	for (t = strtok_r(l, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int a, b;
+
+		if (sscanf(t, "%d-%d", &a, &b) != 2)
+			b = a = atoi(t);
+		for (; a <= b && *n < MAX_SPINNERS; a++)
+			cpus[(*n)++] = a;
+	}
+	free(l);
+}
+
+/* Start a spinner on each CPU of @list; @isolate: with task isolation. */
+static void spinners_start(struct spinners *sp, const char *list, int isolate)
+{
+	int cpus[MAX_SPINNERS], k, i;
+
+	cpu_list(list, cpus, &sp->n);
+	if (!spin_batch) {
+		spin_batch = mmap(NULL, sizeof(*spin_batch), PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (spin_batch == MAP_FAILED) {
+			perror("mmap");
+			exit(1);
+		}
+	}
+	*spin_batch = SPIN_BATCH;
+	sp->s = mmap(NULL, MAX_SPINNERS * sizeof(*sp->s), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sp->s == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	memset(sp->s, 0, MAX_SPINNERS * sizeof(*sp->s));
+	fflush(stdout);
+	for (k = 0; k < sp->n; k++) {
+		sp->s[k].cpu = cpus[k];
+		sp->s[k].isolate = isolate;
+		sp->pid[k] = fork();
+		if (sp->pid[k] < 0) {
+			perror("fork");
+			exit(1);
+		}
+		if (!sp->pid[k])
+			sspin_main(&sp->s[k]);
+	}
+	for (k = 0; k < sp->n; k++) {
+		while (!__atomic_load_n(&sp->s[k].running, __ATOMIC_ACQUIRE))
+			usleep(1000);
+		/* Isolation: wait for ISOLATED, up to ten seconds of guest time. */
+		for (i = 0; isolate && !sp->s[k].err && !sp->s[k].isolated && i < 10000; i++)
+			usleep(1000);
+	}
+}
+
+static int spinners_isolated(struct spinners *sp)
+{
+	int k, n = 0;
+
+	for (k = 0; k < sp->n; k++)
+		n += sp->s[k].isolated;
+	return n;
+}
+
+static void spinners_stop(struct spinners *sp)
+{
+	int k;
+
+	for (k = 0; k < sp->n; k++)
+		__atomic_store_n(&sp->s[k].stop, 1, __ATOMIC_RELEASE);
+	for (k = 0; k < sp->n; k++)
+		waitpid(sp->pid[k], NULL, 0);
+	munmap(sp->s, MAX_SPINNERS * sizeof(*sp->s));
+}
+
+/* Function-call IPIs taken by the spinners' CPUs. */
+static unsigned long long spinners_calls(struct spinners *sp)
+{
+	unsigned long long n = 0;
+	int k;
+
+	for (k = 0; k < sp->n; k++)
+		n += read_irqs(sp->s[k].cpu).call;
+	return n;
+}
+
+static int write_quiet(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC), ret = 0;
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -1;
+	close(fd);
+	return ret;
+}
+
+/*
+ * sender OP CPUS N: OP is "patch" (arm TOGGLE_EVENT: a batch of text
+ * patches, timed after the event was disarmed and a grace period has had
+ * time to pass, so that arming does not wait for one) or "vmstat" (one
+ * write to /proc/sys/vm/stat_refresh).  Prints the median and the trimmed
+ * mean per operation, and the function-call IPIs the spinners' CPUs took
+ * per operation.
+ */
+static void run_sender(const char *op, const char *list, int n)
+{
+	static double v[MAX_REPS];
+	struct timespec gap = { 0, 20 * 1000 * 1000 };
+	int patch = !strcmp(op, "patch"), i;
+	unsigned long long c0, calls = 0;
+	struct spinners sp;
+	struct dstat st;
+	double t0, t1;
+
+	if (!patch && strcmp(op, "vmstat")) {
+		fprintf(stderr, "sender: patch or vmstat, not %s\n", op);
+		exit(2);
+	}
+	if (n < 1 || n > MAX_REPS) {
+		fprintf(stderr, "sender: 1..%d repetitions\n", MAX_REPS);
+		exit(2);
+	}
+	pin(0);
+	/* The first event armed after boot expands the trace buffers. */
+	write_or_die(TOGGLE_EVENT, "1");
+	write_or_die(TOGGLE_EVENT, "0");
+	spinners_start(&sp, list, 0);
+	for (i = -3; i < n; i++) {
+		if (patch)
+			write_or_die(TOGGLE_EVENT, "0");
+		nanosleep(&gap, NULL);
+		*spin_batch = 1;
+		c0 = spinners_calls(&sp);
+		t0 = now_ns();
+		/* stat_refresh fails with EINVAL on a negative counter, after the work. */
+		if (patch)
+			write_or_die(TOGGLE_EVENT, "1");
+		else
+			write_quiet("/proc/sys/vm/stat_refresh", "1");
+		t1 = now_ns();
+		*spin_batch = SPIN_BATCH;
+		if (i < 0)
+			continue;
+		v[i] = t1 - t0;
+		calls += spinners_calls(&sp) - c0;
+	}
+	if (patch)
+		write_or_die(TOGGLE_EVENT, "0");
+	spinners_stop(&sp);
+	st = dstats(v, n);
+	printf("cost sender-%s cpus=%s spinners=%d reps=%d median=%.1f mean=%.1f min=%.1f kept=%d spinner_ipis_per_op=%.2f\n",
+	       op, list, sp.n, n, st.median, st.mean, st.min, st.kept, (double)calls / n);
+}
+
+/*
+ * irq-iso FROM TO CPUS N: the irq test (FROM IPIs a thread spinning on
+ * TO) while a process with task isolation enabled spins on each CPU of
+ * CPUS: what every IPI pays for the attribution of IPIs to isolated CPUs
+ * (the ipi_send_* probes, registered while a thread is isolated).
+ * irq-spin FROM TO CPUS N, its control: the same spinners without task
+ * isolation (their vCPU turns cost the same few instructions).
+ */
+static void run_irq_spinners(int from, int to, const char *list, long n, int isolate)
+{
+	struct spinners sp;
+	char extra[128];
+
+	spinners_start(&sp, list, isolate);
+	snprintf(extra, sizeof(extra), " cpus=%s spinners=%d isolated=%d", list, sp.n,
+		 spinners_isolated(&sp));
+	/* The spinners yield at every iteration: their turns cost a few instructions. */
+	*spin_batch = 1;
+	run_irq(from, to, n, isolate ? "irq-iso" : "irq-spin", extra);
+	*spin_batch = SPIN_BATCH;
+	spinners_stop(&sp);
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -586,7 +839,7 @@ int main(int argc, char **argv)
 			run_fault(atoi(argv[i + 1]), atol(argv[i + 2]));
 			i += 3;
 		} else if (i + 3 < argc && !strcmp(argv[i], "irq")) {
-			run_irq(atoi(argv[i + 1]), atoi(argv[i + 2]), atol(argv[i + 3]));
+			run_irq(atoi(argv[i + 1]), atoi(argv[i + 2]), atol(argv[i + 3]), "irq", "");
 			i += 4;
 		} else if (i + 3 < argc && !strcmp(argv[i], "pingpong")) {
 			run_pingpong(atoi(argv[i + 1]), atoi(argv[i + 2]), atol(argv[i + 3]));
@@ -594,9 +847,19 @@ int main(int argc, char **argv)
 		} else if (i + 2 < argc && !strcmp(argv[i], "deferred")) {
 			run_deferred(atoi(argv[i + 1]), atoi(argv[i + 2]));
 			i += 3;
+		} else if (i + 3 < argc && !strcmp(argv[i], "sender")) {
+			run_sender(argv[i + 1], argv[i + 2], atoi(argv[i + 3]));
+			i += 4;
+		} else if (i + 4 < argc && (!strcmp(argv[i], "irq-iso") ||
+					     !strcmp(argv[i], "irq-spin"))) {
+			run_irq_spinners(atoi(argv[i + 1]), atoi(argv[i + 2]), argv[i + 3],
+					 atol(argv[i + 4]), !strcmp(argv[i], "irq-iso"));
+			i += 5;
 		} else {
 			fprintf(stderr, "usage: costbench {getpid CPU N | fault CPU N | irq FROM TO N |\n"
-				"                  pingpong A B N | deferred CPU K}...\n");
+				"                  pingpong A B N | deferred CPU K |\n"
+				"                  sender patch|vmstat CPUS N | irq-iso FROM TO CPUS N |\n"
+				"                  irq-spin FROM TO CPUS N}...\n");
 			return 2;
 		}
 	}

@@ -96,6 +96,9 @@ while read -r line; do
 		fi
 		;;
 	esac
-done < "$all"
+done < <(
+	# A later fragment overrides an earlier one (merge_config.sh does the
+	# same): check each option's last request only.
+	tac "$all" | awk '{ o = $0; sub(/^# /, "", o); sub(/[= ].*/, "", o) } !(o in seen) { seen[o] = 1; print }' | tac)
 [ $bad -eq 0 ] || die "kconfig dropped requested options (see above): fix configs/ or the missing dependency"
 cat "$cfgdir/.config"

@@ -40,7 +40,10 @@ x86_64)
 	;;
 arm64)
 	need qemu-system-aarch64
-	qemu=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -accel "$accel" -smp "$smp" -m 1024)
+	# The default GICv2 of the virt machine stops at 8 CPUs.
+	machine=virt
+	[ "$smp" -le 8 ] || machine=virt,gic-version=3
+	qemu=(qemu-system-aarch64 -M "$machine" -cpu max,pauth-impdef=on -accel "$accel" -smp "$smp" -m 1024)
 	cmdline="console=ttyAMA0 $cmdline"
 	;;
 *) die "unknown arch $arch" ;;
