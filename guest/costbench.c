@@ -33,6 +33,10 @@
  *   irq-iso FROM TO CPUS N  the irq test while a process with task
  *                     isolation enabled spins on each CPU of CPUS
  *   irq-spin FROM TO CPUS N  its control: the same spinners, not isolated
+ *   irq2 FROM TO CPU N  the irq test with a second spinner on CPU: each
+ *                     call IPIs both (the IPI layer's cpumask path)
+ *   irq-probe FROM TO CPU N  irq2 with the IPI attribution probes
+ *                     registered and no CPU isolated: see run_irq_probe()
  *
  * Several tests may follow each other on one command line.
  * Prints "cost <test> cpu=<cpu> iterations=<n> ns_per_op=<x.xxx> ..." and,
@@ -200,6 +204,12 @@ static void run_fault(int cpu, long n)
 			perror("mmap");
 			exit(1);
 		}
+		/*
+		 * Small pages only: with transparent huge pages "always", a
+		 * write would fault in a zeroed 2 MiB page once per 512 pages.
+		 * EINVAL without THP is fine.
+		 */
+		madvise(p, batch * page, MADV_NOHUGEPAGE);
 		t0 = now_ns();
 		for (j = 0; j < batch; j++)
 			p[j * page] = 1;
@@ -259,9 +269,23 @@ static int membarrier(int cmd)
  * costs a few instructions per call instead of a time slice.  The growth
  * of @to's function-call IPI count shows that the IPIs did land there.
  */
+static void run_irq2(int from, int to, int also, long n, const char *label,
+		     const char *extra);
+
 static void run_irq(int from, int to, long n, const char *label, const char *extra)
 {
-	struct spinner s;
+	run_irq2(from, to, -1, n, label, extra);
+}
+
+/*
+ * The irq test with a second spinner on CPU @also (if >= 0): each call
+ * then IPIs two CPUs at once, through the IPI layer's cpumask path
+ * (ipi_send_cpumask) instead of the single-CPU one.
+ */
+static void run_irq2(int from, int to, int also, long n, const char *label,
+		     const char *extra)
+{
+	struct spinner s, s2;
 	struct irqs a, b;
 	double t0, ns;
 	long i;
@@ -272,6 +296,8 @@ static void run_irq(int from, int to, long n, const char *label, const char *ext
 		exit(1);
 	}
 	spinner_start(&s, to);
+	if (also >= 0)
+		spinner_start(&s2, also);
 	for (i = 0; i < 1000; i++)
 		membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);
 	a = read_irqs(to);
@@ -285,6 +311,8 @@ static void run_irq(int from, int to, long n, const char *label, const char *ext
 	ns = now_ns() - t0;
 	b = read_irqs(to);
 	spinner_stop(&s);
+	if (also >= 0)
+		spinner_stop(&s2);
 	printf("cost %s cpu=%d iterations=%ld ns_per_op=%.3f from=%d target_call_ipis=%llu target_irqs=%llu%s\n",
 	       label, to, n, ns / n, from, b.call - a.call, b.all - a.all, extra);
 }
@@ -826,6 +854,44 @@ static void run_irq_spinners(int from, int to, const char *list, long n, int iso
 	spinners_stop(&sp);
 }
 
+/*
+ * irq2 FROM TO CPU N: the irq test with a second spinner thread on CPU,
+ * so that each call IPIs two CPUs (the cpumask path of the IPI layer).
+ * irq-probe FROM TO CPU N: the same right after a process on CPU (an
+ * isolated one) enabled task isolation and turned it off again.  The
+ * series registers its IPI attribution probes at the first ENABLE and
+ * removes them ten seconds after the last DISABLE, so the test runs with
+ * the probes registered and no CPU isolated: what an IPI to CPUs without
+ * an isolated thread pays for attribution, with nothing else changed
+ * (irq-iso's spinners cost vCPU turns of their own).  On vanilla the
+ * prctl() fails and this is irq2 again.  Run irq2 before anything
+ * enables isolation.
+ */
+static void run_irq_probe(int from, int to, int cpu, long n)
+{
+	char msg[128], extra[64];
+	int status, ok;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		exit(1);
+	}
+	if (!pid) {
+		pin(cpu);
+		ok = ti_enable(msg, sizeof(msg)) == 1;
+		if (ok)
+			ti_disable();
+		_exit(ok ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	snprintf(extra, sizeof(extra), " probes=%s",
+		 WIFEXITED(status) && !WEXITSTATUS(status) ? "registered" : "none");
+	run_irq2(from, to, cpu, n, "irq-probe", extra);
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -855,11 +921,20 @@ int main(int argc, char **argv)
 			run_irq_spinners(atoi(argv[i + 1]), atoi(argv[i + 2]), argv[i + 3],
 					 atol(argv[i + 4]), !strcmp(argv[i], "irq-iso"));
 			i += 5;
+		} else if (i + 4 < argc && !strcmp(argv[i], "irq2")) {
+			run_irq2(atoi(argv[i + 1]), atoi(argv[i + 2]), atoi(argv[i + 3]),
+				 atol(argv[i + 4]), "irq2", "");
+			i += 5;
+		} else if (i + 4 < argc && !strcmp(argv[i], "irq-probe")) {
+			run_irq_probe(atoi(argv[i + 1]), atoi(argv[i + 2]), atoi(argv[i + 3]),
+				      atol(argv[i + 4]));
+			i += 5;
 		} else {
 			fprintf(stderr, "usage: costbench {getpid CPU N | fault CPU N | irq FROM TO N |\n"
 				"                  pingpong A B N | deferred CPU K |\n"
 				"                  sender patch|vmstat CPUS N | irq-iso FROM TO CPUS N |\n"
-				"                  irq-spin FROM TO CPUS N}...\n");
+				"                  irq-spin FROM TO CPUS N | irq2 FROM TO CPU N |\n"
+				"                  irq-probe FROM TO CPU N}...\n");
 			return 2;
 		}
 	}

@@ -26,14 +26,14 @@ for arch in "$@"; do
 	[ -s "$f" ] || { log "no scaling results for $arch ($f)"; continue; }
 	echo "### $arch: instructions per operation, vanilla / patched (ratio)"
 	echo
-	awk '$1 == "scale" { split($4, v, "="); split($5, i, "="); split($7, n, "=")
-		vc[v[2]] = i[2]; t[$6] = 1; ns[$3, v[2], $6] = n[2] }
+	awk '$1 == "scale" { split($4, v, "="); split($5, i, "="); split($7, w, "=")
+		vc[v[2]] = i[2]; t[$6] = 1; ns[$3, v[2], $6] = w[2] }
 	END {
 		nv = 0; for (x in vc) vs[++nv] = x + 0
 		for (a = 1; a <= nv; a++) for (b = a + 1; b <= nv; b++) if (vs[b] < vs[a]) { s = vs[a]; vs[a] = vs[b]; vs[b] = s }
 		printf "| test |"; for (a = 1; a <= nv; a++) printf " %d vCPUs, %d isolated |", vs[a], vc[vs[a]]
 		printf "\n|---|"; for (a = 1; a <= nv; a++) printf "---:|"; printf "\n"
-		n = split("getpid@cpu1 getpid@cpu3 fault@cpu1 fault@cpu3 irq@cpu1 irq@cpu3 sender-patch sender-vmstat irq-spin irq-iso", order, " ")
+		n = split("getpid@cpu1 getpid@cpu3 fault@cpu1 fault@cpu3 irq@cpu1 irq@cpu3 sender-patch sender-vmstat irq-spin irq-iso irq2 irq-probe", order, " ")
 		for (k = 1; k <= n; k++) {
 			x = order[k]; if (!(x in t)) continue
 			printf "| %s |", x
@@ -49,6 +49,9 @@ for arch in "$@"; do
 		# isolate, is that part, and is subtracted.
 		printf "| IPI attribution probe per IPI: (irq-iso - irq-spin) patched minus vanilla |"
 		for (a = 1; a <= nv; a++) printf " %.0f |", (ns["patched", vs[a], "irq-iso"] - ns["patched", vs[a], "irq-spin"]) - (ns["vanilla", vs[a], "irq-iso"] - ns["vanilla", vs[a], "irq-spin"])
+		printf "\n"
+		printf "| IPI to two CPUs without an isolated thread, probes registered: (irq-probe - irq2) patched minus vanilla |"
+		for (a = 1; a <= nv; a++) printf " %.0f |", (ns["patched", vs[a], "irq-probe"] - ns["patched", vs[a], "irq2"]) - (ns["vanilla", vs[a], "irq-probe"] - ns["vanilla", vs[a], "irq2"])
 		printf "\n"
 		for (k = 7; k <= 8; k++) {
 			x = order[k]; if (!(x in t) || nv < 2) continue
@@ -75,10 +78,10 @@ if command -v gnuplot >/dev/null && ls "$tmp"/*.dat >/dev/null 2>&1; then
 		for f in "$tmp"/*.dat; do
 			a=$(basename "$f" .dat)
 			echo "set title '$a'"
-			echo "plot '< grep \"^vanilla sender-patch\" $f' using 3:4 with linespoints title 'text patch, 6.12' lc rgb '#c0392b', \
-'< grep \"^patched sender-patch\" $f' using 3:4 with linespoints title 'text patch, series' lc rgb '#2471a3', \
-'< grep \"^vanilla sender-vmstat\" $f' using 3:4 with linespoints dt 2 title 'vmstat_refresh, 6.12' lc rgb '#c0392b', \
-'< grep \"^patched sender-vmstat\" $f' using 3:4 with linespoints dt 2 title 'vmstat_refresh, series' lc rgb '#2471a3'"
+			echo "plot '< grep \"^vanilla sender-patch\" $f' using 3:4 title 'text patch, 6.12' with linespoints lc rgb '#c0392b', \
+'< grep \"^patched sender-patch\" $f' using 3:4 title 'text patch, series' with linespoints lc rgb '#2471a3', \
+'< grep \"^vanilla sender-vmstat\" $f' using 3:4 title 'vmstat_refresh, 6.12' with linespoints dt 2 lc rgb '#c0392b', \
+'< grep \"^patched sender-vmstat\" $f' using 3:4 title 'vmstat_refresh, series' with linespoints dt 2 lc rgb '#2471a3'"
 		done
 		echo "unset multiplot"
 	} > "$tmp/plot.gp"

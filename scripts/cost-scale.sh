@@ -17,12 +17,16 @@
 #                         spinners running, and irq-iso the same with task
 #                         isolation enabled in them (the series' IPI
 #                         attribution probes run on every IPI then)
+#   irq2 0 1 2            an IPI round trip to two CPUs at once (1 and 2:
+#                         the cpumask path), and irq-probe the same with
+#                         the probes registered and no CPU isolated (what
+#                         an IPI to CPUs without an isolated thread pays)
 # Results: build/results/cost-scale-ARCH.txt ("scale ARCH KIND vcpus=V
 # isolated=I TEST ns=N ..."), a markdown table cost-scale.md and a picture
 # cost-scale.png (sender costs against isolated CPUs), both arches.
 #
 # usage: cost-scale.sh [-n] [ARCH...]   (-n: use the kernels and guest in build/)
-# Environment: COST_SCALE_VCPUS ("4 8 16"), COST_SCALE_ITERATIONS (50000
+# Environment: COST_SCALE_VCPUS ("4 8 16"), COST_SCALE_ITERATIONS (200000
 # getpid; faults and IPIs a fraction of it), COST_SCALE_REPS (20 senders).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -36,7 +40,7 @@ while getopts n opt; do
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- x86_64 arm64
-N=${COST_SCALE_ITERATIONS:-50000}
+N=${COST_SCALE_ITERATIONS:-200000}
 R=${COST_SCALE_REPS:-20}
 res=$BUILD/results
 mkdir -p "$res" "$BUILD/logs"
@@ -57,8 +61,11 @@ for arch in "$@"; do
 		# arguments.
 		entry=(getpid 1 "$N" getpid 3 "$N" fault 1 $((N / 4)) fault 3 $((N / 4))
 		       irq 0 1 $((N / 5)) irq 0 3 $((N / 5)))
+		# irq-spin before anything enables isolation (the probes stay
+		# registered ten seconds after the last DISABLE).
 		senders=(sender patch "$iso" "$R" sender vmstat "$iso" "$R"
-			 irq-spin 0 1 "$iso" $((N / 5)) irq-iso 0 1 "$iso" $((N / 5)))
+			 irq-spin 0 1 "$iso" $((N / 5)) irq2 0 1 2 $((N / 5)) irq-probe 0 1 2 $((N / 5))
+			 irq-iso 0 1 "$iso" $((N / 5)))
 		for kind in vanilla patched; do
 			logf=$BUILD/logs/cost-scale-$arch-$kind-$v.log
 			log "cost-scale $arch $kind: $v vCPUs, CPUs $iso isolated"
@@ -86,6 +93,7 @@ for arch in "$@"; do
 				if ("target_call_ipis" in f) ctl = " target_call_ipis=" f["target_call_ipis"] " iterations=" f["iterations"]
 				if ("spinner_ipis_per_op" in f) ctl = " spinner_ipis_per_op=" f["spinner_ipis_per_op"] " kept=" f["kept"]
 				if ("isolated" in f) ctl = ctl " isolated_spinners=" f["isolated"]
+				if ("probes" in f) ctl = ctl " probes=" f["probes"]
 				printf "scale %s %s vcpus=%s isolated=%s %s ns=%s%s\n", A, K, V, I, t, ns, ctl
 			}' "$logf" >> "$out"
 		done
@@ -97,6 +105,7 @@ for arch in "$@"; do
 	{ delete f; for (i = 4; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }
 	"target_call_ipis" in f && f["target_call_ipis"] + 0 < f["iterations"] + 0 { print "IPIs lost: " $0 }
 	$6 == "irq-iso" && $3 == "patched" && f["isolated_spinners"] + 0 != f["isolated"] + 0 { print "spinners not isolated: " $0 }
+	$6 == "irq-probe" && $3 == "patched" && f["probes"] != "registered" { print "probes not registered: " $0 }
 	$6 == "sender-patch" && $3 == "vanilla" && f["spinner_ipis_per_op"] + 0 < f["isolated"] + 0 { print "vanilla text patch did not IPI every spinner: " $0 }
 	$6 == "sender-patch" && $3 == "patched" && f["spinner_ipis_per_op"] + 0 >= 1 { print "patched text patch IPIed the spinners: " $0 }' "$out")
 	if [ -n "$bad" ]; then
