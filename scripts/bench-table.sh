@@ -12,7 +12,9 @@ secs=$(sed -n 's/.* seconds=\([0-9]*\).*/\1/p' "$sum" | head -1)
 ctl=${sum%-summary.txt}-controls.txt
 [ -f "$ctl" ] || ctl=/dev/null
 smp=${TI_SMP:-4} iso=${TI_ISOLATION:-2-3} spin=${TI_SPIN:-3}
-echo "| arch | generator | vanilla: CPU $spin interrupts | vanilla: IPIs to CPUs $iso | patched: CPU $spin interrupts | patched: IPIs to CPUs $iso | patched: deferrals to CPUs $iso | vmalloc purges (v/p) |"
+cpus="CPU $spin"
+[ "$spin" = 3 ] || cpus="CPUs $spin"
+echo "| arch | generator | vanilla: $cpus interrupts | vanilla: IPIs to CPUs $iso | patched: $cpus interrupts | patched: IPIs to CPUs $iso | patched: deferrals to CPUs $iso | vmalloc purges (v/p) |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|"
 cat "$sum" "$ctl" |
 awk '{ delete f; for (i = 4; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
