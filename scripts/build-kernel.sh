@@ -38,8 +38,8 @@ case "$kind" in
 vanilla|patched) ;;
 broken)
 	case "$variant" in
-	debug|kasan|kcsan|distro) ;;
-	*) die "the broken kernel has the debug, kasan, kcsan and distro variants only" ;;
+	debug|kasan|kcsan|distro|perf) ;;
+	*) die "the broken kernel has the debug, kasan, kcsan, distro and perf variants only" ;;
 	esac
 	# Its starting point: the patched objects, up to date.
 	"$TOP/scripts/build-kernel.sh" "$arch" patched "$variant"
@@ -74,6 +74,7 @@ ccver=$("${cross}gcc" --version | head -1)
 if [ "$kind" = broken ]; then
 	bp=${TI_BREAK_PATCH:-$TOP/tests/break-checkpoint.patch}
 	[ -f "$bp" ] || die "no break patch $bp"
+	bp=$(realpath "$bp")
 fi
 key=$( { echo "$commit"; echo "$ccver"; cat "$cfg"; [ -z "$bp" ] || cat "$bp"; } | sha256sum | cut -c1-16)
 if [ -f "$O/.ti-key" ] && [ "$(cat "$O/.ti-key")" = "$key" ] &&

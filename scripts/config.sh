@@ -37,7 +37,7 @@ vanilla/*) [ "$variant" != off ] || die "vanilla has no 'off' variant" ;;
 patched/off)
 	off=("$C/series.config")
 	;;
-patched/perf|patched/distro|broken/distro) frags+=("$C/series-perf.config") ;;
+patched/perf|patched/distro|broken/distro|broken/perf) frags+=("$C/series-perf.config") ;;
 patched/*|broken/debug|broken/kasan|broken/kcsan) frags+=("$C/series.config") ;;
 *) die "unknown kind/variant $kind/$variant" ;;
 esac

@@ -25,9 +25,19 @@
 # isolated=I TEST ns=N ..."), a markdown table cost-scale.md and a picture
 # cost-scale.png (sender costs against isolated CPUs), both arches.
 #
+# Fails when a control fails, or when the attribution probe's cost for an
+# IPI to CPUs without an isolated thread (irq-probe - irq2, patched minus
+# vanilla) differs between the vCPU counts by more than
+# COST_SCALE_PROBE_SLACK instructions (16): the probe must not walk the
+# machine's CPUs (tests/cost-mutations/probe-walks-every-cpu.diff).
+#
 # usage: cost-scale.sh [-n] [ARCH...]   (-n: use the kernels and guest in build/)
 # Environment: COST_SCALE_VCPUS ("4 8 16"), COST_SCALE_ITERATIONS (200000
-# getpid; faults and IPIs a fraction of it), COST_SCALE_REPS (20 senders).
+# getpid; faults and IPIs a fraction of it), COST_SCALE_REPS (20 senders),
+# COST_SCALE_PARTS ("entry senders": the two boots per kernel),
+# COST_SCALE_PATCHED (patched: the kernel kind compared with vanilla;
+# broken for a cost mutation, built with TI_BREAK_PATCH=... build-kernel.sh
+# ARCH broken perf).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -66,11 +76,11 @@ for arch in "$@"; do
 		senders=(sender patch "$iso" "$R" sender vmstat "$iso" "$R"
 			 irq-spin 0 1 "$iso" $((N / 5)) irq2 0 1 2 $((N / 5)) irq-probe 0 1 2 $((N / 5))
 			 irq-iso 0 1 "$iso" $((N / 5)))
-		for kind in vanilla patched; do
+		for kind in vanilla ${COST_SCALE_PATCHED:-patched}; do
 			logf=$BUILD/logs/cost-scale-$arch-$kind-$v.log
 			log "cost-scale $arch $kind: $v vCPUs, CPUs $iso isolated"
 			: > "$logf.all"
-			for part in entry senders; do
+			for part in ${COST_SCALE_PARTS:-entry senders}; do
 				eval "tests=(\"\${$part[@]}\")"
 				TI_SMP=$v TI_ISOLATION=$iso TI_ACCEL=tcg,thread=single \
 				TI_QEMU_EXTRA="-icount shift=0,sleep=off" \
@@ -82,7 +92,11 @@ for arch in "$@"; do
 			mv "$logf.all" "$logf"
 			# One line per test: its ns per operation (median for
 			# the senders) and the controls.
-			awk -v A="$arch" -v K="$kind" -v V="$v" -v I=$((v - 2)) '
+			# The compared kernel is "patched" in the results, whatever
+			# its kind.
+			k=$kind
+			[ "$k" = vanilla ] || k=patched
+			awk -v A="$arch" -v K="$k" -v V="$v" -v I=$((v - 2)) '
 			/^cost / {
 				delete f; for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
 				t = $2
@@ -110,6 +124,25 @@ for arch in "$@"; do
 	$6 == "sender-patch" && $3 == "patched" && f["spinner_ipis_per_op"] + 0 >= 1 { print "patched text patch IPIed the spinners: " $0 }' "$out")
 	if [ -n "$bad" ]; then
 		echo "$bad" | sed 's/^/control failed: /' | tee -a "$out" >&2
+		exit 1
+	fi
+	# The probe's cost must not grow with the machine.
+	probe=$(awk -v SLACK="${COST_SCALE_PROBE_SLACK:-16}" '
+	{ split($4, v, "="); split($7, w, "="); ns[$3, v[2], $6] = w[2]; vc[v[2]] = 1 }
+	END {
+		lo = ""; hi = ""
+		for (x in vc) {
+			if (!(("patched", x, "irq-probe") in ns) || !(("vanilla", x, "irq2") in ns)) continue
+			p = (ns["patched", x, "irq-probe"] - ns["patched", x, "irq2"]) - (ns["vanilla", x, "irq-probe"] - ns["vanilla", x, "irq2"])
+			printf "probe vcpus=%s instructions=%.0f\n", x, p
+			if (lo == "" || p < lo) lo = p
+			if (hi == "" || p > hi) hi = p
+		}
+		if (hi != "" && hi - lo > SLACK)
+			printf "over target: the IPI attribution probe costs %.0f to %.0f instructions depending on the CPU count (slack %s)\n", lo, hi, SLACK
+	}' "$out")
+	echo "$probe" | tee -a "$out"
+	if echo "$probe" | grep -q "^over target"; then
 		exit 1
 	fi
 done
