@@ -4,9 +4,10 @@
 #   vanilla/debug  the base, with the test config (worktree src/vanilla)
 #   patched/debug  base + series, series options on, the tested kernel
 #                  (worktree src/patched); also kasan, kcsan, perf, and
-#                  distro (defconfig-based, modules installed, issue 14)
+#                  distro (defconfig-based, modules installed, issue 14),
+#                  scale (debug with NR_CPUS=16, issue 16)
 #   patched/off    base + series, series options off
-#   broken/VARIANT patched/VARIANT (debug, kasan, kcsan, distro) plus $TI_BREAK_PATCH (default
+#   broken/VARIANT patched/VARIANT (debug, kasan, kcsan, distro, perf, scale) plus $TI_BREAK_PATCH (default
 #                  tests/break-checkpoint.patch): built incrementally in a
 #                  copy of the patched object tree, the patch applied to the
 #                  patched worktree only for that build, and the files'
@@ -21,7 +22,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage="usage: build-kernel.sh x86_64|arm64 vanilla|patched|broken [debug|off|kasan|kcsan|perf|distro]"
+usage="usage: build-kernel.sh x86_64|arm64 vanilla|patched|broken [debug|off|kasan|kcsan|perf|distro|scale]"
 arch=${1:?$usage}
 kind=${2:?$usage}
 variant=${3:-debug}
@@ -38,8 +39,8 @@ case "$kind" in
 vanilla|patched) ;;
 broken)
 	case "$variant" in
-	debug|kasan|kcsan|distro|perf) ;;
-	*) die "the broken kernel has the debug, kasan, kcsan, distro and perf variants only" ;;
+	debug|kasan|kcsan|distro|perf|scale) ;;
+	*) die "the broken kernel has the debug, kasan, kcsan, distro, perf and scale variants only" ;;
 	esac
 	# Its starting point: the patched objects, up to date.
 	"$TOP/scripts/build-kernel.sh" "$arch" patched "$variant"

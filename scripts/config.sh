@@ -5,8 +5,9 @@
 # fragment must hold in the result; an option Kconfig dropped (a missing
 # dependency, a typo) is an error naming it.
 #
-# usage: config.sh ARCH vanilla|patched debug|off|kasan|kcsan|perf|distro
-# "distro" starts from the arch's defconfig instead of tinyconfig (issue 14).
+# usage: config.sh ARCH vanilla|patched debug|off|kasan|kcsan|perf|distro|scale
+# "distro" starts from the arch's defconfig instead of tinyconfig (issue 14);
+# "scale" is the test config with NR_CPUS=16 (issue 16).
 # Runs inside $SRC as checked out by checkout.sh (caller holds the lock).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -24,13 +25,14 @@ start=tinyconfig
 case "$variant" in
 debug|off) ;;
 kasan|kcsan) frags+=("$C/hardening-$variant.config") ;;
+scale) frags+=("$C/scale.config") ;;
 perf) frags=("$C/base.config" "$C/$arch.config" "$C/perf.config") ;;
 distro)
 	start=defconfig
 	frags=("$C/base.config" "$C/$arch.config" "$C/distro.config")
 	[ ! -f "$C/$arch-distro.config" ] || frags+=("$C/$arch-distro.config")
 	;;
-*) die "unknown variant $variant (debug, off, kasan, kcsan, perf, distro)" ;;
+*) die "unknown variant $variant (debug, off, kasan, kcsan, perf, distro, scale)" ;;
 esac
 case "$kind/$variant" in
 vanilla/*) [ "$variant" != off ] || die "vanilla has no 'off' variant" ;;
@@ -38,7 +40,7 @@ patched/off)
 	off=("$C/series.config")
 	;;
 patched/perf|patched/distro|broken/distro|broken/perf) frags+=("$C/series-perf.config") ;;
-patched/*|broken/debug|broken/kasan|broken/kcsan) frags+=("$C/series.config") ;;
+patched/*|broken/debug|broken/kasan|broken/kcsan|broken/scale) frags+=("$C/series.config") ;;
 *) die "unknown kind/variant $kind/$variant" ;;
 esac
 
