@@ -11,7 +11,7 @@ FIELD_ARCHES ?= x86_64
 FIELD_X86_CMDLINE ?= tsc=reliable
 S := scripts
 
-.PHONY: help deps run test tree export rebase build guest selftests bench scale field soak oslat upstream hardening bisect cost cost-scale trace-breaks checkpatch clean
+.PHONY: help deps run test tree export rebase build guest selftests bench scale scale-stress field soak oslat upstream hardening bisect cost cost-scale trace-breaks checkpatch clean
 
 help:
 	@echo "make run        main job: patched kernel, isolated task under load (ARCH=$(ARCH))"
@@ -22,7 +22,8 @@ help:
 	@echo "make build      build vanilla and patched kernels for ARCH"
 	@echo "make selftests  boot the patched ARCH kernel and run the selftests"
 	@echo "make bench      vanilla vs patched interference benchmark (BENCH_SECONDS per generator)"
-	@echo "make scale      the bench at SCALE_VCPUS vCPUs, a spinner on each of CPUs 2..N-1 (SCALE_SECONDS per generator)"
+	@echo "make scale      the bench at SCALE_VCPUS vCPUs (4-16), a spinner on each of CPUs 2..N-1 (SCALE_SECONDS per generator)"
+	@echo "make scale-stress  the enter/leave stress at 8 and 16 vCPUs, a loop on each of CPUs 2..N-1 (SCALE_SECONDS)"
 	@echo "make field      distribution-style kernels under loads nobody here wrote, vanilla vs patched (FIELD_SECONDS per source)"
 	@echo "make soak       all generators for SOAK_SECONDS on the patched kernels: 0 interrupts, 0 breaks"
 	@echo "make oslat      rt-tests oslat on the isolated CPU, vanilla vs patched (x86_64)"
@@ -60,6 +61,8 @@ bench: deps
 	$(S)/bench.sh -s $(BENCH_SECONDS) x86_64 arm64
 scale: deps
 	$(S)/bench.sh -n $(SCALE_VCPUS) -s $(SCALE_SECONDS) x86_64 arm64
+scale-stress: deps
+	$(S)/scale-stress.sh -s $(SCALE_SECONDS) x86_64 arm64
 field: deps
 	rc=0; TI_X86_CMDLINE="$(FIELD_X86_CMDLINE)" \
 		$(S)/bench.sh -V distro -s $(FIELD_SECONDS) $(FIELD_ARCHES) || rc=$$?; \

@@ -43,8 +43,8 @@ if [ $on_new -eq 0 ]; then
 	if ! git -C "$TREE" -c rerere.enabled=false rebase -q --onto "$new_tag" "$old_tag" series \
 		> "$BUILD/rebase.log" 2>&1; then
 		subj=$(git -C "$TREE" log -1 --format=%s REBASE_HEAD 2>/dev/null || echo "?")
-		p=$(grep -lF "$subj" "$PATCHES"/[0-9]*.patch | grep -v 0000-cover-letter | head -1 || true)
-		p=${p##*/}
+		p=$(grep -rlF --include="[0-9]*.patch" "$subj" "$PATCHES" | grep -v 0000-cover-letter | head -1 || true)
+		p=${p#"$PATCHES"/}
 		files=$(git -C "$TREE" diff --name-only --diff-filter=U | tr '\n' ' ')
 		echo "conflict: ${p:-$subj} does not apply to $new_tag: ${files:-see $BUILD/rebase.log}" >&2
 		die "resolve in $TREE (edit, git add, git rebase --continue), then rerun 'make rebase VERSION=$new'"

@@ -42,26 +42,53 @@ git -C "$TREE" am --abort >/dev/null 2>&1 || true
 git -C "$TREE" checkout -q -f -B series "$tag"
 git -C "$TREE" clean -q -fdx
 
-cover=$PATCHES/0000-cover-letter.patch
-if [ -f "$cover" ]; then
-	# Subject without its [PATCH 0/N] prefix, then the blurb: the body up to
-	# the shortlog's first "Author (N):" line.
-	desc=$(awk '
+# cover_desc FILE: a cover letter's subject without its [PATCH 0/N]
+# prefix, then the blurb: the body up to the shortlog's first
+# "Author (N):" line.
+cover_desc() {
+	awk '
 		/^Subject: / && !subj { sub(/^Subject: (\[[^]]*\] )?/, ""); subj = $0; insubj = 1; next }
 		insubj && /^ / { subj = subj $0; next }
 		{ insubj = 0 }
 		subj && !body && /^$/ { body = 1; next }
 		body && /^[^ ].* \([0-9]+\):$/ { exit }
 		body { buf = buf $0 "\n" }
-		END { sub(/\n+$/, "", buf); printf "%s\n\n%s\n", subj, buf }' "$cover")
-	git -C "$TREE" config branch.series.description "$desc"
-else
-	git -C "$TREE" config --unset branch.series.description || true
-fi
+		END { sub(/\n+$/, "", buf); printf "%s\n\n%s\n", subj, buf }' "$1"
+}
 
-n=0
+# set_part BRANCH DIR: BRANCH's description from DIR's cover letter, and
+# its dirname (export.sh writes the part back there).
+set_part() {
+	local cover=$PATCHES/$2/0000-cover-letter.patch
+	if [ -f "$cover" ]; then
+		git -C "$TREE" config "branch.$1.description" "$(cover_desc "$cover")"
+	else
+		git -C "$TREE" config --unset "branch.$1.description" || true
+	fi
+	if [ "$2" = . ]; then
+		git -C "$TREE" config --unset "branch.$1.dirname" || true
+	else
+		git -C "$TREE" config "branch.$1.dirname" "$2"
+	fi
+}
+
+# Parts (export.sh): the series file names patches as DIR/FILE, one
+# directory per part; branches part1, part2, ... mark the end of every
+# part but the last, and follow an interactive rebase.
+git -C "$TREE" config rebase.updateRefs true
+for b in $(git -C "$TREE" for-each-ref --format='%(refname:short)' 'refs/heads/part[0-9]*'); do
+	git -C "$TREE" branch -q -D "$b"
+	git -C "$TREE" config --remove-section "branch.$b" 2>/dev/null || true
+done
+n=0 k=0 dir=
 while read -r p; do
 	[ -f "$PATCHES/$p" ] || die "patches/series names $p, which does not exist"
+	d=$(dirname "$p")
+	if [ "$d" != "$dir" ]; then
+		# A new part: mark the end of the one before.
+		[ -z "$dir" ] || { k=$((k + 1)); git -C "$TREE" branch -q -f "part$k" HEAD; set_part "part$k" "$dir"; }
+		dir=$d
+	fi
 	if ! out=$(git -C "$TREE" am -q --keep-cr "$PATCHES/$p" 2>&1); then
 		files=$(printf '%s\n' "$out" | sed -n 's/^error: patch failed: \(.*\):[0-9]*$/\1/p; s/^error: \(.*\): does not exist in index$/\1/p' | sort -u | tr '\n' ' ')
 		git -C "$TREE" am --abort >/dev/null 2>&1 || true
@@ -70,4 +97,9 @@ while read -r p; do
 	fi
 	n=$((n + 1))
 done < <(series_patches)
-log "$TREE: branch series = $tag + $n patches"
+set_part series "${dir:-.}"
+if [ $k -gt 0 ]; then
+	log "$TREE: branch series = $tag + $n patches in $((k + 1)) parts (branches part1..part$k end the first $k)"
+else
+	log "$TREE: branch series = $tag + $n patches"
+fi
