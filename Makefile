@@ -11,7 +11,7 @@ FIELD_ARCHES ?= x86_64
 FIELD_X86_CMDLINE ?= tsc=reliable
 S := scripts
 
-.PHONY: help deps run test tree export rebase build guest selftests bench scale scale-stress field soak oslat upstream hardening bisect cost cost-scale trace-breaks checkpatch clean
+.PHONY: help deps run test tree export rebase build guest selftests bench scale scale-stress field soak oslat upstream hardening bisect bisect-selftests cost cost-scale trace-breaks checkpatch clean
 
 help:
 	@echo "make run        main job: patched kernel, isolated task under load (ARCH=$(ARCH))"
@@ -30,6 +30,7 @@ help:
 	@echo "make upstream   upstream entry/signal/ptrace kselftests, vanilla vs patched (both arches)"
 	@echo "make hardening  selftests on KASAN (preempt=full/none, both arches) and KCSAN (x86_64) kernels"
 	@echo "make bisect     every prefix of the series built: x86_64 options on/off, arm64 on (long)"
+	@echo "make bisect-selftests  every prefix: the task_isolation selftests compile against its uapi headers"
 	@echo "make cost       instruction-count guard: entry paths, vanilla vs patched perf kernels, both arches"
 	@echo "make cost-scale the costs at 4, 8 and 16 vCPUs (2, 6, 14 isolated): entry paths, senders, IPI probe"
 	@echo "make trace-breaks  trace what breaks isolation in the stress test (both arches, STRESS_SECONDS)"
@@ -87,6 +88,8 @@ hardening: deps
 	$(S)/hardening.sh
 bisect: deps
 	$(S)/bisect.sh
+bisect-selftests: deps
+	$(S)/bisect-selftests.sh
 cost: deps
 	$(S)/cost.sh x86_64 arm64
 cost-scale: deps
