@@ -5,7 +5,8 @@
 # on every isolated CPU (all but CPUs 0-1) while the four generators run
 # flat out on CPUs 0-1.  The "scale" kernels (test config, NR_CPUS=16).
 # Ends with "scale-stress: N passed, N failed"; one line per run in
-# build/results/scale-stress.txt.
+# build/results/scale-stress.txt (scale-stress-$TI_STRESS_OUT_TAG.txt when
+# set, so that two runs, one per arch, can go side by side).
 #
 # usage: scale-stress.sh [-s SECONDS] [-n VCPUS,...] ARCH...
 set -euo pipefail
