@@ -11,7 +11,7 @@ FIELD_ARCHES ?= x86_64
 FIELD_X86_CMDLINE ?= tsc=reliable
 S := scripts
 
-.PHONY: help deps run test tree export rebase build guest selftests bench scale scale-stress field soak oslat upstream hardening bisect bisect-selftests cost cost-scale trace-breaks checkpatch clean
+.PHONY: help deps run test tree export rebase build guest selftests bench scale scale-stress field soak oslat upstream hardening bisect bisect-selftests cost cost-scale trace-breaks checkpatch doc-check clean
 
 help:
 	@echo "make run        main job: patched kernel, isolated task under load (ARCH=$(ARCH))"
@@ -35,6 +35,7 @@ help:
 	@echo "make cost-scale the costs at 4, 8 and 16 vCPUs (2, 6, 14 isolated): entry paths, senders, IPI probe"
 	@echo "make trace-breaks  trace what breaks isolation in the stress test (both arches, STRESS_SECONDS)"
 	@echo "make checkpatch checkpatch --strict on every patch"
+	@echo "make doc-check  kernel-doc -none and docutils on the files the series touches: no new warnings"
 
 deps:
 	$(S)/deps.sh
@@ -101,5 +102,7 @@ trace-breaks: deps
 	$(S)/trace-breaks.sh -s $(STRESS_SECONDS) x86_64 arm64
 checkpatch:
 	$(S)/checkpatch.sh
+doc-check: deps
+	$(S)/doc-check.sh
 clean:
 	rm -rf build

@@ -15,7 +15,7 @@ PKGS=(
 	ccache
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-x86 qemu-system-arm
-	sparse gnuplot-nox python3-ply python3-git
+	sparse gnuplot-nox python3-ply python3-git python3-docutils
 	rt-tests stress-ng rtla busybox-static
 )
 [ $# -gt 0 ] && PKGS+=("$@")

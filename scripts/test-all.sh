@@ -68,6 +68,7 @@ step "series applies (git am)" roundtrip_apply &&
 	step "export fixed point" roundtrip_export
 [ -n "${ok["series applies (git am)"]:-}" ] || skip_fail "export fixed point" "series applies"
 step "checkpatch --strict" "$S/checkpatch.sh"
+step "kernel-doc and rst: no new warnings in the series' files" "$S/doc-check.sh"
 step "selftests compile at every prefix (x86_64 headers)" "$S/bisect-selftests.sh"
 
 for arch in x86_64 arm64; do
