@@ -11,7 +11,14 @@
  *
  * Payloads are executables in /bin; "selftests" runs every test program in
  * /selftests/task_isolation (kselftest TAP), or /bin/smoke when the series
- * has no selftests yet; "selftests PROG ARGS..." runs PROG alone with ARGS.
+ * has no selftests yet; "selftests PROG ARGS..." runs PROG alone with ARGS;
+ * "selftests all ARGS..." runs every program with the same ARGS (harness
+ * filters such as "-t name": a program none of whose tests match runs none,
+ * prints "1..0" and exits 0).
+ *
+ * The kernel hands init the NAME=value words of its command line (before
+ * "--") as environment variables, e.g. TI_INTRUSIVE=1, TI_NMI=1,
+ * TI_STRESS_S=60; every program started here inherits them.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -66,8 +73,10 @@ static int cmp(const void *a, const void *b)
 }
 
 /*
- * kselftest-style runner: one TAP line per test program.  With @only, run
- * that program alone with @args (e.g. "-t name" filters of the harness).
+ * kselftest-style runner: one TAP line per test program, each run with
+ * @args (e.g. "-t name" filters of the harness).  With @only, run that
+ * program alone; a name that is not there is run anyway, so that its exec
+ * failure is a "not ok" line rather than an empty, passing run.
  */
 static int run_selftests(const char *only, char **args)
 {
@@ -93,6 +102,8 @@ static int run_selftests(const char *only, char **args)
 			names[n++] = strdup(de->d_name);
 	}
 	closedir(d);
+	if (only && !n)
+		names[n++] = strdup(only);
 	qsort(names, n, sizeof(names[0]), cmp);
 
 	printf("TAP version 13\n1..%d\n", n);
@@ -100,7 +111,7 @@ static int run_selftests(const char *only, char **args)
 		char *argv[64] = { path, NULL };
 		int rc, j;
 
-		for (j = 0; only && args[j] && j < 62; j++)
+		for (j = 0; args[j] && j < 62; j++)
 			argv[j + 1] = args[j];
 		argv[j + 1] = NULL;
 
@@ -164,7 +175,10 @@ int main(int argc, char **argv)
 
 	printf("TI-PAYLOAD-BEGIN %s\n", name);
 	if (!strcmp(name, "selftests")) {
-		rc = run_selftests(argc > 2 ? argv[2] : NULL, &argv[argc > 2 ? 3 : argc]);
+		/* "selftests", "selftests all ARGS...", "selftests PROG ARGS..." */
+		const char *only = argc > 2 && strcmp(argv[2], "all") ? argv[2] : NULL;
+
+		rc = run_selftests(only, &argv[argc > 2 ? 3 : argc]);
 	} else {
 		snprintf(path, sizeof(path), "/bin/%s", name);
 		argv[1] = path;

@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The selftests (every program: ct_work_test, task_isolation_test with its
-# generator tests and the enter/leave stress, prctl_fuzz_test) on the
+# The selftests (every program: ct_work_test, fair_server_test, abi_test,
+# lifecycle_test, breaks_test, sources_test with the generator tests,
+# ptrace_test, state_word_test, auto_test, stress_test with the enter/leave
+# stress, prctl_fuzz_test; TI_INTRUSIVE=1 from run-guest.sh) on the
 # hardening kernels: KASAN with vmalloc shadow, list and object debugging
 # (variant "kasan"), and KCSAN (variant "kcsan"), each booted with the
 # preemption model given (PREEMPT_DYNAMIC: preempt=full or none).  A run

@@ -3,9 +3,12 @@
 # Mutation check of the task isolation selftests: for each defect in
 # tests/mutations/ (a patch on top of the series, with the tests that must
 # catch it on its "Expect-fail:" line, in the program of its "Program:"
-# line, default task_isolation_test), build the series with it, run the
-# selftests in the guest, and require every expected test to fail.  Shows
-# that each test can fail, and which defect it catches.
+# line, default "all": every program, so each test is found in whichever
+# program holds it), build the series with it, run the selftests in the
+# guest, and require every expected test to fail.  Shows that each test
+# can fail, and which defect it catches.  Test names are unique across the
+# programs; the TAP lines are matched by name ("not ok N fixture.name"),
+# as every program numbers its tests from 1.
 #
 # usage: prove-tests-fail.sh [ARCH [MUTATION.diff...]]   (default x86_64, all)
 # The guest must be built (scripts/build-guest.sh ARCH).  Writes
@@ -33,7 +36,7 @@ for m in "${muts[@]}"; do
 	expect=$(sed -n 's/^Expect-fail: //p' "$m")
 	[ -n "$expect" ] || die "$m has no Expect-fail: line"
 	prog=$(sed -n 's/^Program: //p' "$m")
-	prog=${prog:-task_isolation_test}
+	prog=${prog:-all}
 	# "Arch: A" limits a defect to one architecture; "Variant: V" needs
 	# the patched kernel of that variant (e.g. kasan: DEBUG_PREEMPT; distro:
 	# modules).

@@ -12,7 +12,10 @@
 # scaling runs isolate all but CPUs 0-1 of 8 or 16), TI_ACCEL (default tcg,thread=multi;
 # -icount needs tcg,thread=single), TI_NMI_PERIOD (x86_64: once the payload
 # has started, inject an NMI into every vCPU every that many seconds through
-# the QEMU monitor; the guest sees ti_nmi=PERIOD on its command line).
+# the QEMU monitor; the selftests see TI_NMI=1 in their environment).
+# The guest's init and the programs it runs always get TI_INTRUSIVE=1 (the
+# selftests that offline CPUs, write debugfs or load modules run);
+# TI_CMDLINE_EXTRA can override it, as it comes later.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -56,9 +59,10 @@ if [ -n "$nmi" ]; then
 	qemu+=(-monitor "unix:$mon,server=on,wait=off")
 	# QEMU delivers it on each vCPU's LINT1, which Linux masks on all
 	# CPUs but the boot CPU unless told otherwise.
-	cmdline+=" apic_extnmi=all ti_nmi=$nmi"
+	cmdline+=" apic_extnmi=all TI_NMI=1"
 fi
-cmdline+=" ${TI_CMDLINE_EXTRA:-} -- $payload $*"
+# NAME=value words before "--" reach init's environment (guest/init.c).
+cmdline+=" TI_INTRUSIVE=1 ${TI_CMDLINE_EXTRA:-} -- $payload $*"
 
 mkdir -p "$(dirname "$logf")"
 echo "# qemu: ${qemu[*]} ${TI_QEMU_EXTRA:-} -kernel $image -initrd $initrd" > "$logf"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The enter/leave stress (task_isolation_test's stress_enter_leave) on
+# The enter/leave stress (stress_test's stress_enter_leave) on
 # guests with many vCPUs (issue 16): a loop entering and leaving isolation
 # on every isolated CPU (all but CPUs 0-1) while the four generators run
 # flat out on CPUs 0-1.  The "scale" kernels (test config, NR_CPUS=16).
@@ -38,7 +38,7 @@ for arch in "$@"; do
 		rc=0
 		res=$(TI_SMP=$n TI_ISOLATION=2-$((n - 1)) TI_VARIANT=scale TI_LOG_TAG=stress-smp$n \
 			TI_CMDLINE_EXTRA="TI_STRESS_S=$secs" TI_SELFTEST_TIMEOUT=$((600 + 4 * secs)) \
-			TI_SELFTEST_ARGS="task_isolation_test -t stress_enter_leave" \
+			TI_SELFTEST_ARGS="stress_test -t stress_enter_leave" \
 			"$TOP/scripts/selftests.sh" "$arch") || rc=$?
 		printf '%s\n' "$res" | grep -E 'stress_enter_leave' || true
 		line=$(printf '%s\n' "$res" | tail -n 1)

@@ -47,7 +47,7 @@ for arch in "$@"; do
 	TI_CMDLINE_EXTRA="${TI_CMDLINE_EXTRA:-} TI_STRESS_S=$secs" \
 		"$TOP/scripts/run-guest.sh" "$arch" "$img" "$BUILD/guest/$arch/initramfs.cpio" \
 		"$logf" $((secs * 4 + 420)) \
-		tracebreaks /selftests/task_isolation/task_isolation_test -t stress_enter_leave ||
+		tracebreaks /selftests/task_isolation/stress_test -t stress_enter_leave ||
 		rc=$?
 	if [ ! -f "$logf" ]; then
 		echo "$arch: no guest log at $logf" >&2
